@@ -1,0 +1,33 @@
+/**
+ * The NATS connection of a service: reconnects forever (an outage is waited out, not fatal), and
+ * gives JetStream handles for publishing, consuming and managing streams.
+ */
+import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+
+export interface Bus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  jsm(): Promise<JetStreamManager>;
+  close(): Promise<void>;
+}
+
+export async function connectBus(url: string, name: string): Promise<Bus> {
+  const { hostname, port } = new URL(url);
+  const nc = await connect({
+    servers: `${hostname}:${port || 4222}`,
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+  });
+  return {
+    nc,
+    js: jetstream(nc),
+    jsm: () => jetstreamManager(nc),
+    close: async () => {
+      if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
+    },
+  };
+}

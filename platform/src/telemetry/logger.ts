@@ -1,0 +1,26 @@
+/**
+ * Structured logs: pino JSON, one event per line, stamped with the active trace and span ids.
+ * Never log secrets, tokens, passwords, card numbers or whole request bodies.
+ */
+import { trace } from '@opentelemetry/api';
+import { type Logger, pino } from 'pino';
+
+export type { Logger };
+
+/** The root logger of a service. */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    level,
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'cardNumber'],
+      censor: '[redacted]',
+    },
+    mixin() {
+      const span = trace.getActiveSpan()?.spanContext();
+      return span ? { trace_id: span.traceId, span_id: span.spanId } : {};
+    },
+  });
+}
