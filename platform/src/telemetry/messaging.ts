@@ -6,6 +6,7 @@
  */
 import { context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { contextFromHeaders, currentTraceHeaders } from './propagation.js';
+import { causeTypeOf } from './rpc-outcome.js';
 
 export const tracer = trace.getTracer('@paymesh/platform');
 
@@ -64,8 +65,9 @@ async function inSpan<T>(
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (err) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    // The error's class only: its text may carry data that must not reach a trace backend.
+    span.setAttribute('error.type', causeTypeOf(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: causeTypeOf(err) });
     throw err;
   } finally {
     span.end();
