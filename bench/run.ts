@@ -7,7 +7,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Figure, Suite } from './lib.js';
 
-const suites: Record<string, () => Promise<Suite>> = {};
+const suites: Record<string, () => Promise<Suite>> = {
+  relay: async () => (await import('./suites/relay.js')).suite,
+  inbox: async () => (await import('./suites/inbox.js')).suite,
+};
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const wanted = process.argv.slice(2);

@@ -64,6 +64,8 @@ export const serviceEnv = {
   PORT: env.port(),
   ADMIN_PORT: env.port(),
   DATABASE_URL: env.url(['postgres', 'postgresql']),
+  /** Connections in the service's pool; at least its consumers' concurrency. */
+  DATABASE_POOL_MAX: env.positiveInt(16),
   NATS_URL: env.url(['nats']),
   /** Prefix of stream and subject names; tests set a unique one. */
   EVENT_NAMESPACE: env.name().default('paymesh'),

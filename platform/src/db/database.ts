@@ -36,6 +36,8 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
   });
   // An idle client that loses its connection (a restart, pg_terminate_backend) must not crash the process.
   pool.on('error', () => {});
+  // A checked-out client that loses its connection emits 'error' too; its running query fails anyway.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return drizzle({ client: pool, schema: options.schema ?? ({} as S) }) as Database<S>;
 }
 

@@ -21,6 +21,8 @@ export async function connectBus(url: string, name: string): Promise<Bus> {
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
     waitOnFirstConnect: true,
+    // nats.js otherwise builds two Error objects per request for async stack traces: ~40% of a publisher's CPU.
+    noAsyncTraces: true,
   });
   return {
     nc,

@@ -2,18 +2,10 @@
  * Test helpers that observe outcomes and state rather than time: the code a call ended with, waiting
  * until a condition holds, one labelled value of a Prometheus metric.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { metricsRegistry } from '../../telemetry/metrics.js';
 
-/** Polls `condition` until it holds; fails naming `what` if it never does. */
-export async function waitFor(what: string, condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 1_000; i++) {
-    if (condition()) return;
-    await sleep(5);
-  }
-  throw new Error(`never happened: ${what}`);
-}
+export { waitFor } from '../../testing/wait-for.js';
 
 /** The value of metric `name` under `labels`, or undefined when it has none. */
 export async function metricValue(name: string, labels: Record<string, string>): Promise<number | undefined> {

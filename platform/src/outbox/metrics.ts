@@ -1,0 +1,64 @@
+/**
+ * The relay's metrics, labelled by service: the backlog and the age of its oldest row (read from the
+ * database at scrape time), and counters of events published and of failed attempts.
+ */
+import type pg from 'pg';
+import type { Logger } from '../telemetry/logger.js';
+import { counter, observedGauge } from '../telemetry/metrics.js';
+import { readBacklog } from './backlog.js';
+
+export interface OutboxMetrics {
+  published(count: number): void;
+  failed(count: number): void;
+  /** Stops reporting this relay's gauges. */
+  close(): void;
+}
+
+export function outboxMetrics(pool: pg.Pool, service: string, logger: Logger): OutboxMetrics {
+  const labels = { service };
+  const published = counter({
+    name: 'paymesh_outbox_published_total',
+    help: 'Outbox events published to JetStream (acked by the stream).',
+    labelNames: ['service'],
+  });
+  const failed = counter({
+    name: 'paymesh_outbox_publish_failures_total',
+    help: 'Outbox publish attempts that failed (the event stays pending).',
+    labelNames: ['service'],
+  });
+  const backlog = async () => {
+    try {
+      return await readBacklog(pool);
+    } catch (err) {
+      logger.warn({ err }, 'outbox backlog could not be read for metrics');
+      return undefined;
+    }
+  };
+  const closers = [
+    observedGauge(
+      { name: 'paymesh_outbox_backlog', help: 'Outbox events not yet published.', labelNames: ['service'] },
+      async (set) => {
+        const current = await backlog();
+        if (current) set(labels, current.pending);
+      },
+    ),
+    observedGauge(
+      {
+        name: 'paymesh_outbox_oldest_unpublished_age_seconds',
+        help: 'Age of the oldest outbox event not yet published; 0 when none is.',
+        labelNames: ['service'],
+      },
+      async (set) => {
+        const current = await backlog();
+        if (current) set(labels, current.oldestAgeSeconds);
+      },
+    ),
+  ];
+  return {
+    published: (count) => published.inc(labels, count),
+    failed: (count) => failed.inc(labels, count),
+    close: () => {
+      for (const close of closers) close();
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The outbox relay: publishes committed outbox rows to JetStream, at least once, in commit order
+ * per aggregate, with the row id as Nats-Msg-Id so the broker drops what is sent twice.
+ *
+ * Workers each loop: in one transaction, lock some partitions with pending rows (one relay at a time
+ * works a partition, however many relays run), claim their oldest rows, publish them (see
+ * publish.ts), record the outcome, commit. A worker that finds nothing sleeps until an append's
+ * NOTIFY or the poll interval wakes it (see worker-wakeups.ts), and backs off (exponential,
+ * jittered, capped) while nothing it tries gets published. Errors from Postgres or NATS are logged
+ * and waited out, never thrown.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
+import type pg from 'pg';
+import type { Bus } from '../nats/connection.js';
+import type { Logger } from '../telemetry/logger.js';
+import { listenForAppends } from './append-listener.js';
+import { newestPendingSeq, pendingThrough } from './backlog.js';
+import { beginClaim, finishClaim } from './claim.js';
+import { outboxMetrics } from './metrics.js';
+import { OUTBOX_PARTITIONS } from './partition.js';
+import { pruneOutbox } from './prune.js';
+import { publishClaimed } from './publish.js';
+import { createWakeSignal } from './wake-signal.js';
+import { createWorkerWakeups } from './worker-wakeups.js';
+
+export interface RelayOptions {
+  /** The service's pool (`db.$client`); the relay holds up to `concurrency` of its connections. */
+  pool: pg.Pool;
+  bus: Bus;
+  logger: Logger;
+  /** Label of the relay's metrics and name of its connections. */
+  service: string;
+  /** Workers publishing different partitions at once. Default 4. */
+  concurrency?: number;
+  /** Most rows one worker claims and publishes in one transaction. Default 1,000. */
+  batchSize?: number;
+  /** How often to look for rows when no NOTIFY came. Default 1 s. */
+  pollIntervalMs?: number;
+  /** How long to wait for a publish ack. Default 5 s. */
+  publishTimeoutMs?: number;
+  /** Backoff while nothing can be published, and between listener reconnects. Default 100 ms to 10 s. */
+  backoff?: { initialMs: number; maxMs: number };
+  /** How long published rows are kept. Default 24 h. */
+  retentionMs?: number;
+  /** How often to prune published rows. Default 1 min. */
+  pruneIntervalMs?: number;
+  /** How long stop() may spend publishing what is pending. Default 10 s. */
+  stopTimeoutMs?: number;
+}
+
+export interface Relay {
+  /** Resolves once every row pending at the call is published (by this relay or another). */
+  flush(): Promise<void>;
+  /** Publishes what is pending (for up to `stopTimeoutMs`, plus a publish in flight), then stops. */
+  stop(): Promise<void>;
+}
+
+const FLUSH_RECHECK_MS = 100;
+
+interface BatchResult {
+  claimed: number;
+  published: number;
+}
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const { pool, bus, service } = options;
+  const concurrency = options.concurrency ?? 4;
+  const batchSize = options.batchSize ?? 1_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
+  const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+  const backoffRange = options.backoff ?? { initialMs: 100, maxMs: 10_000 };
+  const retentionMs = options.retentionMs ?? 24 * 3_600_000;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  for (const [name, value] of Object.entries({ concurrency, batchSize })) {
+    if (!Number.isSafeInteger(value) || value < 1)
+      throw new Error(`relay ${name} must be a positive integer`);
+  }
+  // A backlog fills a batch from about 1/concurrency of the partitions, leaving the rest to the
+  // other workers, and with rows of many aggregates, which publish side by side.
+  const perPartition = Math.ceil(batchSize / Math.ceil(OUTBOX_PARTITIONS / concurrency));
+
+  const logger = options.logger.child({ component: 'outbox-relay' });
+  const metrics = outboxMetrics(pool, service, logger);
+  const wakeups = createWorkerWakeups(concurrency);
+  const progressed = createWakeSignal();
+  const stopping = new AbortController();
+  let drainUntil: number | undefined;
+
+  const relayBatch = async (): Promise<BatchResult> => {
+    const client = await pool.connect();
+    let failure: Error | undefined;
+    // A connection that dies between queries (while publishing) says so by an event, which would
+    // crash the process unheard: note it, and let the next query fail.
+    const onError = (err: Error) => {
+      failure ??= err;
+    };
+    client.on('error', onError);
+    try {
+      const events = await beginClaim(client, perPartition, batchSize);
+      if (events.length === 0) {
+        await client.query('commit');
+        return { claimed: 0, published: 0 };
+      }
+      // A full batch may have left work behind: let another worker look for it.
+      if (events.length >= batchSize) wakeups.wakeOne();
+      const outcomes = await publishClaimed(bus, events, publishTimeoutMs);
+      const failed = outcomes.filter((o) => o.error !== undefined);
+      const published = outcomes.length - failed.length;
+      metrics.published(published);
+      if (failed.length) {
+        metrics.failed(failed.length);
+        logger.warn(
+          { published, failed: failed.length, error: failed[0]?.error },
+          'outbox events not published; they stay pending',
+        );
+      }
+      await finishClaim(client, outcomes);
+      return { claimed: events.length, published };
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(String(err));
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.off('error', onError);
+      // A client that failed may have lost its connection: drop it rather than reuse it.
+      client.release(failure);
+    }
+  };
+
+  const runWorker = async () => {
+    const backoff = new ExponentialBackoff({
+      initialDelay: backoffRange.initialMs,
+      maxDelay: backoffRange.maxMs,
+    });
+    let delay: IBackoff<unknown> | undefined;
+    for (;;) {
+      if (drainUntil !== undefined && Date.now() >= drainUntil) return;
+      let result: BatchResult | undefined;
+      try {
+        result = await relayBatch();
+      } catch (err) {
+        logger.error({ err }, 'outbox relay batch failed');
+      }
+      progressed.wake();
+      if (result?.claimed === 0) {
+        delay = undefined;
+        if (drainUntil !== undefined) return;
+        await wakeups.wait(pollIntervalMs);
+      } else if (result && result.published > 0) {
+        delay = undefined;
+      } else {
+        delay = delay ? delay.next(undefined) : backoff.next();
+        const wait =
+          drainUntil === undefined ? delay.duration : Math.min(delay.duration, drainUntil - Date.now());
+        await sleep(Math.max(0, wait));
+      }
+    }
+  };
+
+  const runPruning = async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        const pruned = await pruneOutbox(pool, retentionMs);
+        if (pruned) logger.info({ pruned }, 'outbox pruned');
+      } catch (err) {
+        logger.error({ err }, 'outbox prune failed');
+      }
+      await sleep(pruneIntervalMs, undefined, { signal: stopping.signal }).catch(() => {});
+    }
+  };
+
+  const listener = await listenForAppends({
+    connection: { ...pool.options, application_name: `${service}-outbox-listener` },
+    onAppend: () => wakeups.wakeOne(),
+    logger,
+    backoff: backoffRange,
+  });
+  const workers = Array.from({ length: concurrency }, () => runWorker());
+  const pruning = runPruning();
+
+  let stopped: Promise<void> | undefined;
+  return {
+    async flush() {
+      const target = await newestPendingSeq(pool);
+      if (target === undefined) return;
+      wakeups.wakeAll();
+      for (;;) {
+        const seen = progressed.count;
+        if (!(await pendingThrough(pool, target))) return;
+        // Another relay's progress makes no signal here: look again now and then all the same.
+        await progressed.wait(seen, Math.min(pollIntervalMs, FLUSH_RECHECK_MS));
+      }
+    },
+    stop() {
+      stopped ??= (async () => {
+        drainUntil = Date.now() + stopTimeoutMs;
+        wakeups.wakeAll();
+        await Promise.all(workers);
+        stopping.abort();
+        await pruning;
+        await listener.close();
+        metrics.close();
+      })();
+      return stopped;
+    },
+  };
+}
