@@ -3,11 +3,9 @@ import { after, describe, it } from 'node:test';
 import { EntryRecordedSchema } from '@paymesh/proto/paymesh/fixture/v1/events_pb';
 import { createDatabase } from '../db/database.js';
 import { startPrivateNats } from '../testing/nats.js';
-import { startConsumer } from './consumer.js';
 import { consumerMetrics } from './consumer-metrics.js';
 import { eventHandlers } from './handlers.js';
 import {
-  CONTEXT,
   counterValue,
   createHarness,
   type Entry,
@@ -30,12 +28,7 @@ describe('event consumer under failures', () => {
     const name = 'flaky';
     const attempts: { deliveryCount: number; at: number }[] = [];
     const handle = recordEntry(name);
-    const consumer = await startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    const consumer = await h.startConsumer({
       name,
       maxDeliveries: 5,
       backoff: { initialMs: 150, multiplier: 2, maxMs: 5_000 },
@@ -76,12 +69,8 @@ describe('event consumer under failures', () => {
     cleanups.push(() => db.$client.end());
 
     const name = 'outage';
-    const consumer = await startConsumer({
+    const consumer = await h.startConsumer({
       db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
       name,
       concurrency: 4,
       maxDeliveries: 2,
@@ -125,12 +114,7 @@ describe('event consumer under failures', () => {
     cleanups.push(() => h.close());
     const name = 'restart';
     const handle = recordEntry(name);
-    const consumer = await startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    const consumer = await h.startConsumer({
       name,
       ackWaitMs: 2_000,
       handlers: eventHandlers<HarnessSchema>().on(EntryRecordedSchema, async (event, tx, meta) => {

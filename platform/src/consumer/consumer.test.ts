@@ -33,12 +33,7 @@ describe('event consumer', () => {
   });
 
   const start = (name: string, options: { concurrency?: number; ackWaitMs?: number } = {}) =>
-    startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    h.startConsumer({
       name,
       handlers: eventHandlers<HarnessSchema>().on(EntryRecordedSchema, recordEntry(name)),
       ...options,
@@ -63,12 +58,8 @@ describe('event consumer', () => {
     const entry: Entry = { entryId: 'e-lost-ack', accountId: 'acc-lost-ack', amount: 10n };
     const doomed = await connectBus(SHARED_NATS_URL, 'doomed');
     const handle = recordEntry(name);
-    const first = await startConsumer({
-      db: h.db,
+    const first = await h.startConsumer({
       bus: doomed,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
       name,
       ackWaitMs: 1_000,
       handlers: eventHandlers<HarnessSchema>().on(EntryRecordedSchema, async (event, tx, meta) => {
@@ -121,12 +112,7 @@ describe('event consumer', () => {
     }));
     for (const e of entries) await h.publishEntry(e);
     const handle = recordEntry(name);
-    const consumer = await startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    const consumer = await h.startConsumer({
       name,
       concurrency: 1,
       batchSize: 32,

@@ -7,12 +7,10 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { EntryRecordedSchema } from '@paymesh/proto/paymesh/fixture/v1/events_pb';
 import { EventHeader } from '../events/envelope.js';
 import { SHARED_NATS_URL } from '../testing/nats.js';
-import { startConsumer } from './consumer.js';
 import { consumerMetrics } from './consumer-metrics.js';
 import { redriveDeadLetter } from './dead-letters.js';
 import { eventHandlers } from './handlers.js';
 import {
-  CONTEXT,
   counterValue,
   createHarness,
   type Harness,
@@ -35,12 +33,7 @@ describe('dead letters', () => {
   /** A consumer whose handler refuses `poisonId` while `state.broken`, counting its attempts. */
   const startBreakable = (name: string, poisonId: string, state: { broken: boolean; attempts: number[] }) => {
     const handle = recordEntry(name);
-    return startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    return h.startConsumer({
       name,
       maxDeliveries: 3,
       backoff: { initialMs: 20, maxMs: 100 },
@@ -54,12 +47,7 @@ describe('dead letters', () => {
     });
   };
   const startHealthy = (name: string) =>
-    startConsumer({
-      db: h.db,
-      bus: h.bus,
-      logger: h.logger,
-      namespace: h.namespace,
-      context: CONTEXT,
+    h.startConsumer({
       name,
       handlers: eventHandlers<HarnessSchema>().on(EntryRecordedSchema, recordEntry(name)),
     });

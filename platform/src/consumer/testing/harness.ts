@@ -18,6 +18,7 @@ import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { SHARED_NATS_URL, uniqueNamespace } from '../../testing/nats.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/postgres.js';
 import { createTables } from '../../testing/schema-tables.js';
+import { type ConsumerOptions, type RunningConsumer, startConsumer } from '../consumer.js';
 import { type DeadLetter, listDeadLetters } from '../dead-letters.js';
 import type { EventHandler } from '../handlers.js';
 import { type PublishEventOptions, type PublishedEvent, publishEvent } from './publish-event.js';
@@ -87,6 +88,11 @@ export interface Harness {
   /** Waits until the broker has nothing left to deliver or awaiting a verdict for `name`. */
   settled(name: string, timeoutMs?: number): Promise<void>;
   deadLetters(): Promise<DeadLetter[]>;
+  /** Starts a consumer of the harness's context on its database, bus and namespace; any option may be replaced. */
+  startConsumer(
+    options: Pick<ConsumerOptions<HarnessSchema>, 'name' | 'handlers'> &
+      Partial<ConsumerOptions<HarnessSchema>>,
+  ): Promise<RunningConsumer>;
   close(): Promise<void>;
 }
 
@@ -98,12 +104,14 @@ export async function createHarness(options: { natsUrl?: string; poolSize?: numb
   const bus = await connectBus(options.natsUrl ?? SHARED_NATS_URL, `harness-${namespace}`);
   await ensureEventStreams(await bus.jsm(), namespace, [CONTEXT]);
   const stream = eventNames(namespace).stream(CONTEXT);
+  const logger = createLogger('consumer-test', process.env.LOG_LEVEL ?? 'silent');
   return {
     namespace,
     database,
     db,
     bus,
-    logger: createLogger('consumer-test', process.env.LOG_LEVEL ?? 'silent'),
+    logger,
+    startConsumer: (options) => startConsumer({ db, bus, logger, namespace, context: CONTEXT, ...options }),
     publishEntry: (entry, publishOptions) =>
       publishEvent(bus.js, namespace, CONTEXT, EntryRecordedSchema, create(EntryRecordedSchema, entry), {
         aggregateId: entry.accountId,
