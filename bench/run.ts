@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Figure, Suite } from './lib.js';
 
 const suites: Record<string, () => Promise<Suite>> = {
+  'rpc-hop': async () => (await import('./suites/rpc-hop.js')).suite,
   relay: async () => (await import('./suites/relay.js')).suite,
   inbox: async () => (await import('./suites/inbox.js')).suite,
 };

@@ -8,10 +8,11 @@
 import type * as http2 from 'node:http2';
 import type { DescService } from '@bufbuild/protobuf';
 import { type Client, createClient, type Interceptor } from '@connectrpc/connect';
-import { createGrpcTransport, type Http2SessionOptions } from '@connectrpc/connect-node';
+import type { Http2SessionOptions } from '@connectrpc/connect-node';
 import type { ResiliencePolicy } from '../resilience/policy.js';
 import { upstreamResilience } from '../resilience/registry.js';
 import { resilienceInterceptor } from '../resilience/resilience-interceptor.js';
+import { createGrpcTransport } from '../transport/grpc-client-transport.js';
 
 export interface ServiceClientOptions {
   /** The upstream's name, e.g. 'accounts': keys its resilience state and metrics. */

@@ -4,9 +4,10 @@
  * message sizes, and a graceful stop that lets every accepted call finish.
  */
 import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
-import { type ConnectNodeAdapterOptions, connectNodeAdapter } from '@connectrpc/connect-node';
+import type { ConnectNodeAdapterOptions } from '@connectrpc/connect-node';
 import { Health } from '@paymesh/proto/grpc/health/v1/health_pb';
 import type { Logger } from '../telemetry/logger.js';
+import { createRpcRequestHandler } from '../transport/rpc-request-handler.js';
 import { validatorFor } from '../validation/message-validator.js';
 import { validationInterceptor } from '../validation/validation-interceptor.js';
 import { errorInterceptor } from './error-interceptor.js';
@@ -40,8 +41,8 @@ export interface RpcServerOptions {
   idleTimeoutMs?: number;
   headersTimeoutMs?: number;
   /**
-   * Builds the HTTP request handler from the routes and options; connect-node's adapter by
-   * default. Any drop-in taking the same options fits (a faster gRPC path, say).
+   * Builds the HTTP request handler from the routes and options: by default the kit's, which
+   * serves binary gRPC unary calls on a lean path and the rest through connect-node's adapter.
    */
   requestHandler?: (options: ConnectNodeAdapterOptions) => RequestHandler;
 }
@@ -70,7 +71,7 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
   const closing = new AbortController();
   const cancelling = new AbortController();
 
-  const handler = (options.requestHandler ?? connectNodeAdapter)({
+  const handler = (options.requestHandler ?? createRpcRequestHandler)({
     routes(router) {
       options.routes(router);
       healthService(readiness, { closing: closing.signal })(router);
