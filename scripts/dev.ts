@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { upstreamVariable } from '@paymesh/platform/service/define-service';
 import { type ProcessSpec, supervise } from './lib/supervisor.js';
 import { loadTopology, REPO_ROOT, serviceDatabaseUrl } from './lib/topology.js';
 
@@ -15,6 +16,10 @@ const natsUrl = process.env.PAYMESH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const graceMs = Number(process.env.PAYMESH_STOP_GRACE_MS ?? 15_000);
 
 const topology = await loadTopology(process.env.PAYMESH_TOPOLOGY || undefined);
+const portOf = new Map(topology.services.map((s) => [s.name, s.port]));
+/** `<NAME>_URL` of every service a service calls, as the kit's defineService reads them. */
+const upstreamUrls = (calls: readonly string[]) =>
+  Object.fromEntries(calls.map((name) => [upstreamVariable(name), `http://127.0.0.1:${portOf.get(name)}`]));
 const specs: ProcessSpec[] = topology.services
   .filter((service) => existsSync(join(REPO_ROOT, 'services', service.name, 'src', 'main.ts')))
   .map((service) => ({
@@ -28,6 +33,7 @@ const specs: ProcessSpec[] = topology.services
       PORT: String(service.port),
       ADMIN_PORT: String(service.adminPort),
       ...(service.database ? { DATABASE_URL: serviceDatabaseUrl(adminUrl, service.database) } : {}),
+      ...upstreamUrls(service.calls),
       NATS_URL: natsUrl,
       EVENT_NAMESPACE: topology.namespace,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

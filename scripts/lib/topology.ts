@@ -20,6 +20,10 @@ export interface MeshService {
   readonly database?: string;
   /** The bounded context whose stream the service writes. */
   readonly context?: string;
+  /** The services it may call. */
+  readonly calls: readonly string[];
+  /** The contexts whose streams it consumes. */
+  readonly consumes: readonly string[];
 }
 
 export interface Topology {
@@ -53,6 +57,8 @@ export function parseTopology(text: string, source = 'topology'): Topology {
       continue;
     }
     const { port, adminPort, database, context } = raw;
+    const calls = tokenList(raw.calls, `${at}.calls`, problems);
+    const consumes = tokenList(raw.consumes, `${at}.consumes`, problems);
     if (!isPort(port)) problems.push(`${at}.port: must be a TCP port`);
     if (!isPort(adminPort)) problems.push(`${at}.adminPort: must be a TCP port`);
     if (database !== undefined && (typeof database !== 'string' || !SQL_NAME.test(database)))
@@ -65,7 +71,20 @@ export function parseTopology(text: string, source = 'topology'): Topology {
       adminPort: Number(adminPort),
       ...(typeof database === 'string' ? { database } : {}),
       ...(typeof context === 'string' ? { context } : {}),
+      calls,
+      consumes,
     });
+  }
+  const names = new Set(services.map((s) => s.name));
+  const contexts = new Set(services.flatMap((s) => (s.context ? [s.context] : [])));
+  for (const service of services) {
+    for (const callee of service.calls) {
+      if (!names.has(callee)) problems.push(`services.${service.name}.calls: ${callee} is not a service`);
+    }
+    for (const context of service.consumes) {
+      if (!contexts.has(context))
+        problems.push(`services.${service.name}.consumes: no service owns the ${context} stream`);
+    }
   }
   if (problems.length)
     throw new Error(`${source} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -85,6 +104,15 @@ export function serviceDatabaseUrl(adminUrl: string, database: string): string {
   url.pathname = `/${database}`;
   url.search = '';
   return url.toString();
+}
+
+function tokenList(value: unknown, at: string, problems: string[]): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && TOKEN.test(v))) {
+    problems.push(`${at}: must be a list of lowercase tokens`);
+    return [];
+  }
+  return value as string[];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

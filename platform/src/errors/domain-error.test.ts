@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Code, ConnectError } from '@connectrpc/connect';
-import { DomainError, invalidArgument, toConnectError, violationsOf } from './domain-error.js';
+import {
+  DomainError,
+  domainFailure,
+  errorInfoOf,
+  invalidArgument,
+  reasonOf,
+  toConnectError,
+  violationsOf,
+} from './domain-error.js';
 
 describe('toConnectError', () => {
   it('keeps a domain error code, message and field violations', () => {
@@ -36,5 +44,19 @@ describe('toConnectError', () => {
       toConnectError(new DomainError(Code.NotFound, 'no such account')).error.rawMessage,
       'no such account',
     );
+  });
+
+  it('carries a stable reason with its metadata as an ErrorInfo detail', () => {
+    const failure = domainFailure(
+      Code.FailedPrecondition,
+      { reason: 'INSUFFICIENT_FUNDS', domain: 'accounts', metadata: { available: '1200' } },
+      'insufficient funds',
+    );
+    const { error } = toConnectError(failure);
+    assert.equal(error.code, Code.FailedPrecondition);
+    assert.equal(reasonOf(error), 'INSUFFICIENT_FUNDS');
+    assert.deepEqual(errorInfoOf(error)?.metadata, { available: '1200' });
+    assert.equal(errorInfoOf(error)?.domain, 'accounts');
+    assert.equal(reasonOf(new Error('plain')), undefined);
   });
 });

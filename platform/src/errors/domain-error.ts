@@ -5,6 +5,10 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+
+type OutgoingDetail = Extract<ConnectError['details'][number], { desc: unknown }>;
+
+import { type ErrorInfo, ErrorInfoSchema } from '@paymesh/proto/paymesh/errors/v1/errors_pb';
 import {
   type FieldViolation,
   FieldViolationSchema,
@@ -18,6 +22,16 @@ export interface Violation {
   readonly description: string;
 }
 
+/** A stable, machine-readable reason (an ErrorInfo detail) a caller may act on. */
+export interface Reason {
+  /** UPPER_SNAKE_CASE, e.g. INSUFFICIENT_FUNDS. */
+  readonly reason: string;
+  /** The context raising it, e.g. accounts. */
+  readonly domain: string;
+  /** Facts a caller may show or act on; never secrets. */
+  readonly metadata?: Readonly<Record<string, string>>;
+}
+
 /** A failure the domain expects and the caller may act on. */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
@@ -25,10 +39,22 @@ export class DomainError extends Error {
     readonly code: Code,
     message: string,
     readonly violations: readonly Violation[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: Reason },
   ) {
     super(message, options);
+    this.reason = options?.reason;
   }
+  readonly reason: Reason | undefined;
+}
+
+/** A domain error with a stable reason, e.g. `failure(Code.FailedPrecondition, 'INSUFFICIENT_FUNDS', ...)`. */
+export function domainFailure(
+  code: Code,
+  reason: Reason,
+  message: string,
+  options?: { cause?: unknown },
+): DomainError {
+  return new DomainError(code, message, [], { ...options, reason });
 }
 
 /** INVALID_ARGUMENT naming the fields at fault. */
@@ -40,9 +66,14 @@ export function invalidArgument(violations: readonly Violation[]): DomainError {
 /** The ConnectError a caller sees for `err`; `internal` is true when the cause must be logged. */
 export function toConnectError(err: unknown): { error: ConnectError; internal: boolean } {
   if (err instanceof DomainError) {
-    const details = err.violations.length
-      ? [{ desc: ViolationsSchema, value: { violations: err.violations.map(toFieldViolation) } }]
-      : [];
+    const details: OutgoingDetail[] = [];
+    if (err.violations.length) {
+      details.push({ desc: ViolationsSchema, value: { violations: err.violations.map(toFieldViolation) } });
+    }
+    if (err.reason) {
+      const { reason, domain, metadata = {} } = err.reason;
+      details.push({ desc: ErrorInfoSchema, value: { reason, domain, metadata: { ...metadata } } });
+    }
     return { error: new ConnectError(err.message, err.code, undefined, details, err), internal: false };
   }
   if (err instanceof ConnectError) {
@@ -67,4 +98,14 @@ function toFieldViolation(v: Violation): FieldViolation {
 /** Reads the field violations out of an INVALID_ARGUMENT error (for clients and tests). */
 export function violationsOf(err: ConnectError): FieldViolation[] {
   return err.findDetails(ViolationsSchema).flatMap((d) => d.violations);
+}
+
+/** The ErrorInfo detail of an error (its stable reason), if it has one. */
+export function errorInfoOf(err: ConnectError): ErrorInfo | undefined {
+  return err.findDetails(ErrorInfoSchema)[0];
+}
+
+/** The stable reason of any error a client got, e.g. INSUFFICIENT_FUNDS; undefined when none. */
+export function reasonOf(err: unknown): string | undefined {
+  return err instanceof ConnectError ? errorInfoOf(err)?.reason : undefined;
 }

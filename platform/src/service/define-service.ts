@@ -4,8 +4,8 @@
  * the database and its migrations, the NATS connection, the outbox relay, the consumers, resilient
  * clients of upstreams, the RPC and admin servers, readiness and graceful shutdown.
  *
- * Stop order (reverse of start): RPC server drains → consumers finish → relay flushes → NATS
- * drains → database closes → spans flushed → admin port closes.
+ * Stop order (reverse of start): RPC server drains → jobs finish their pass → consumers finish →
+ * relay flushes → NATS drains → database closes → spans flushed → admin port closes.
  */
 import type { DescService } from '@bufbuild/protobuf';
 import type { Client, ConnectRouter } from '@connectrpc/connect';
@@ -16,6 +16,7 @@ import { env } from '../config/config.js';
 import { startConsumer } from '../consumer/consumer.js';
 import type { EventHandlers } from '../consumer/handlers.js';
 import { createDatabase, type Database, migrateDatabase } from '../db/database.js';
+import { type JobSpec, type PeriodicJob, periodicJob } from '../jobs/periodic-job.js';
 import { type Bus, connectBus } from '../nats/connection.js';
 import { ensureEventStreams } from '../nats/streams.js';
 import { createOutbox, type Outbox } from '../outbox/outbox.js';
@@ -72,6 +73,8 @@ export interface ServiceDefinition<S extends Schema, E extends Shape, U extends 
   upstreams?: U;
   routes: (deps: ServiceDeps<S, ConfigOf<E>, U>) => (router: ConnectRouter) => void;
   consumers?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => ConsumerSpec<S>[];
+  /** Background jobs on a timer (hold expiry, saga recovery); they start after the consumers. */
+  jobs?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => JobSpec[];
   relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'pollIntervalMs' | 'retentionMs'>;
   server?: ServiceOptions<Shape>['server'];
 }
@@ -88,9 +91,13 @@ export interface DefinedService<S extends Schema, E extends Shape, U extends Ups
   /** Runs the service as this process: signals, exit codes. For main.ts. */
   run(): Promise<void>;
   /** Starts it in this process and returns it with its dependencies. For component tests. */
-  start(
-    options?: StartOptions,
-  ): Promise<RunningService<ConfigOf<E>> & { deps: ServiceDeps<S, ConfigOf<E>, U> }>;
+  start(options?: StartOptions): Promise<
+    RunningService<ConfigOf<E>> & {
+      deps: ServiceDeps<S, ConfigOf<E>, U>;
+      /** The background jobs by name, e.g. to run a pass now. */
+      jobs: Readonly<Record<string, PeriodicJob>>;
+    }
+  >;
 }
 
 export function defineService<
@@ -107,7 +114,10 @@ export function defineService<
   );
   const envShape = { ...upstreamEnv, ...definition.env } as E;
 
-  const options = (start: StartOptions, onDeps: (deps: ServiceDeps<S, C, U>) => void): ServiceOptions<E> => ({
+  const options = (
+    start: StartOptions,
+    onDeps: (deps: ServiceDeps<S, C, U>, jobs: Record<string, PeriodicJob>) => void,
+  ): ServiceOptions<E> => ({
     env: envShape,
     source: start.source,
     logger: start.logger,
@@ -188,7 +198,8 @@ export function defineService<
         outbox: outbox ?? refusingOutbox(config.SERVICE_NAME),
         clients,
       };
-      onDeps(deps);
+      const jobs: Record<string, PeriodicJob> = {};
+      onDeps(deps, jobs);
 
       for (const spec of definition.consumers?.(deps) ?? []) {
         let consumer: Awaited<ReturnType<typeof startConsumer>> | undefined;
@@ -213,6 +224,11 @@ export function defineService<
         });
       }
 
+      for (const spec of definition.jobs?.(deps) ?? []) {
+        if (jobs[spec.name]) throw new Error(`two jobs are named ${spec.name}`);
+        jobs[spec.name] = await lifecycle.use(periodicJob(spec, logger));
+      }
+
       return {
         routes: definition.routes(deps),
         outerInterceptors: [rpcServerTelemetry()],
@@ -225,9 +241,15 @@ export function defineService<
     run: () => runService(options({}, () => {})),
     async start(start = {}) {
       let deps: ServiceDeps<S, C, U> | undefined;
-      const running = await startService(options(start, (d) => (deps = d)));
+      let jobs: Record<string, PeriodicJob> = {};
+      const running = await startService(
+        options(start, (d, j) => {
+          deps = d;
+          jobs = j;
+        }),
+      );
       if (!deps) throw new Error('service started without its dependencies');
-      return Object.assign(running, { deps });
+      return Object.assign(running, { deps, jobs });
     },
   };
 }
