@@ -10,7 +10,7 @@ import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO_ROOT } from './lib/topology.js';
+import { REPO_ROOT } from '@paymesh/platform/mesh/topology';
 
 const scratchDirs: string[] = [];
 

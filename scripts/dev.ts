@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadTopology, REPO_ROOT, serviceDatabaseUrl } from '@paymesh/platform/mesh/topology';
 import { upstreamVariable } from '@paymesh/platform/service/define-service';
 import { type ProcessSpec, supervise } from './lib/supervisor.js';
-import { loadTopology, REPO_ROOT, serviceDatabaseUrl } from './lib/topology.js';
 
 const adminUrl = process.env.PAYMESH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.PAYMESH_NATS_URL ?? 'nats://127.0.0.1:4222';

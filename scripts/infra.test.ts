@@ -14,18 +14,18 @@ import { after, before, describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { eventNames } from '@paymesh/platform/events/naming';
-import { deleteNamespaceStreams } from '@paymesh/platform/nats/streams';
-import { freePort, SHARED_NATS_URL, uniqueNamespace } from '@paymesh/platform/testing/nats';
-import { ADMIN_URL, adminQuery } from '@paymesh/platform/testing/postgres';
-import pg from 'pg';
-import { natsAddress } from './lib/nats-infra.js';
 import {
   loadTopology,
   REPO_ROOT,
   serviceDatabaseUrl,
   streamContexts,
   type Topology,
-} from './lib/topology.js';
+} from '@paymesh/platform/mesh/topology';
+import { deleteNamespaceStreams } from '@paymesh/platform/nats/streams';
+import { freePort, SHARED_NATS_URL, uniqueNamespace } from '@paymesh/platform/testing/nats';
+import { ADMIN_URL, adminQuery } from '@paymesh/platform/testing/postgres';
+import pg from 'pg';
+import { natsAddress } from './lib/nats-infra.js';
 
 interface InfraRun {
   code: number;

@@ -8,10 +8,10 @@
  * NATS_SERVER_BIN, PG_CTLCLUSTER_BIN (where the programs are, when not on PATH).
  */
 
+import { DEFAULT_TOPOLOGY_PATH, loadTopology, streamContexts } from '@paymesh/platform/mesh/topology';
 import { findProgram, InfraError, where } from './lib/local-server.js';
 import { connectJetStream, ensureStreams, isNatsListening, startNats } from './lib/nats-infra.js';
 import { probePostgres, provisionServiceDatabases, startPostgres } from './lib/postgres-infra.js';
-import { DEFAULT_TOPOLOGY_PATH, loadTopology, streamContexts } from './lib/topology.js';
 
 const adminUrl = process.env.PAYMESH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.PAYMESH_NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -49,6 +49,9 @@ export interface ServiceDeps<S extends Schema, C, U extends Upstreams> {
   readonly clients: { readonly [K in keyof U]: Client<U[K]> };
 }
 
+/** The dependencies with the service's own shared objects. */
+export type AppDeps<S extends Schema, C, U extends Upstreams, A> = ServiceDeps<S, C, U> & { readonly app: A };
+
 /** A durable consumer of one context's stream. */
 export interface ConsumerSpec<S extends Schema> {
   /** The context whose stream it reads, e.g. `transactions`. */
@@ -60,7 +63,7 @@ export interface ConsumerSpec<S extends Schema> {
   concurrency?: number;
 }
 
-export interface ServiceDefinition<S extends Schema, E extends Shape, U extends Upstreams> {
+export interface ServiceDefinition<S extends Schema, E extends Shape, U extends Upstreams, A = undefined> {
   /** The drizzle schema, including the kit's `outbox` and `inbox` tables where used. */
   schema: S;
   /** Absolute path of the committed drizzle-kit migrations. */
@@ -71,10 +74,15 @@ export interface ServiceDefinition<S extends Schema, E extends Shape, U extends 
   env?: E;
   /** Services it calls; each needs `<NAME>_URL` (e.g. ACCOUNTS_URL) in the environment. */
   upstreams?: U;
-  routes: (deps: ServiceDeps<S, ConfigOf<E>, U>) => (router: ConnectRouter) => void;
-  consumers?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => ConsumerSpec<S>[];
+  /**
+   * Builds, once, what the routes, consumers and jobs share (a saga, a change feed); they find it
+   * as `deps.app`.
+   */
+  app?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => A;
+  routes: (deps: AppDeps<S, ConfigOf<E>, U, A>) => (router: ConnectRouter) => void;
+  consumers?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => ConsumerSpec<S>[];
   /** Background jobs on a timer (hold expiry, saga recovery); they start after the consumers. */
-  jobs?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => JobSpec[];
+  jobs?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => JobSpec[];
   relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'pollIntervalMs' | 'retentionMs'>;
   server?: ServiceOptions<Shape>['server'];
 }
@@ -87,13 +95,13 @@ export interface StartOptions {
   logger?: Logger;
 }
 
-export interface DefinedService<S extends Schema, E extends Shape, U extends Upstreams> {
+export interface DefinedService<S extends Schema, E extends Shape, U extends Upstreams, A = undefined> {
   /** Runs the service as this process: signals, exit codes. For main.ts. */
   run(): Promise<void>;
   /** Starts it in this process and returns it with its dependencies. For component tests. */
   start(options?: StartOptions): Promise<
     RunningService<ConfigOf<E>> & {
-      deps: ServiceDeps<S, ConfigOf<E>, U>;
+      deps: AppDeps<S, ConfigOf<E>, U, A>;
       /** The background jobs by name, e.g. to run a pass now. */
       jobs: Readonly<Record<string, PeriodicJob>>;
     }
@@ -104,7 +112,8 @@ export function defineService<
   S extends Schema,
   E extends Shape = Record<never, never>,
   U extends Upstreams = Record<never, never>,
->(definition: ServiceDefinition<S, E, U>): DefinedService<S, E, U> {
+  A = undefined,
+>(definition: ServiceDefinition<S, E, U, A>): DefinedService<S, E, U, A> {
   type C = ConfigOf<E>;
   const upstreamEnv = Object.fromEntries(
     Object.keys(definition.upstreams ?? {}).map((name) => [
@@ -116,7 +125,7 @@ export function defineService<
 
   const options = (
     start: StartOptions,
-    onDeps: (deps: ServiceDeps<S, C, U>, jobs: Record<string, PeriodicJob>) => void,
+    onDeps: (deps: AppDeps<S, C, U, A>, jobs: Record<string, PeriodicJob>) => void,
   ): ServiceOptions<E> => ({
     env: envShape,
     source: start.source,
@@ -190,7 +199,7 @@ export function defineService<
         ]),
       ) as ServiceDeps<S, C, U>['clients'];
 
-      const deps: ServiceDeps<S, C, U> = {
+      const base: ServiceDeps<S, C, U> = {
         config: config as C,
         logger,
         db,
@@ -198,6 +207,7 @@ export function defineService<
         outbox: outbox ?? refusingOutbox(config.SERVICE_NAME),
         clients,
       };
+      const deps: AppDeps<S, C, U, A> = { ...base, app: definition.app?.(base) as A };
       const jobs: Record<string, PeriodicJob> = {};
       onDeps(deps, jobs);
 
@@ -240,7 +250,7 @@ export function defineService<
   return {
     run: () => runService(options({}, () => {})),
     async start(start = {}) {
-      let deps: ServiceDeps<S, C, U> | undefined;
+      let deps: AppDeps<S, C, U, A> | undefined;
       let jobs: Record<string, PeriodicJob> = {};
       const running = await startService(
         options(start, (d, j) => {

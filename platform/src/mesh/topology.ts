@@ -1,16 +1,16 @@
 /**
- * The service catalog, mesh/topology.yaml, as the local tooling reads it: each service's ports, the
- * database it owns and the context whose stream it writes. Validated on load so a typo stops the
- * command with the offending key named.
+ * The service catalog, mesh/topology.yaml: each service's ports, the database it owns, the context
+ * whose stream it writes, the services it calls and the streams it consumes. The local tooling and
+ * the system test harness read it; validated on load so a typo stops the command with the key named.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-/** The repository root (scripts/lib/ is two levels down). */
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The repository root (platform/src/mesh/ is three levels down). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export const DEFAULT_TOPOLOGY_PATH = fileURLToPath(new URL('../../mesh/topology.yaml', import.meta.url));
+export const DEFAULT_TOPOLOGY_PATH = fileURLToPath(new URL('../../../mesh/topology.yaml', import.meta.url));
 
 export interface MeshService {
   readonly name: string;
