@@ -1,0 +1,3 @@
+import { users } from './service.js';
+
+await users.run();
