@@ -1,0 +1,74 @@
+/**
+ * Crediting a customer account from its currency's funding account (created on demand): the
+ * entry, both balances and AccountCredited commit together. The credit id is the journal entry's
+ * unique key, so a repeat answers the first credit and credits nothing; other terms refuse.
+ */
+import { randomUUID } from 'node:crypto';
+import { inTransaction } from '@paymesh/platform/db/transaction';
+import type { DomainError } from '@paymesh/platform/errors/domain-error';
+import type { OutboxEvent } from '@paymesh/platform/outbox/outbox';
+import { findAccount, lockAccounts } from '../db/accounts-repo.js';
+import { findCredit, postCredit } from '../db/journal-repo.js';
+import type { LedgerExecutor } from '../db/ledger-executor.js';
+import type { AccountRow } from '../db/schema.js';
+import { refusalToMove } from '../domain/account-state.js';
+import { type CreditTerms, repeatedCreditRefusal } from '../domain/credit-decisions.js';
+import { balanceChanges, creditPostings, type Posting } from '../domain/postings.js';
+import { accountCredited } from '../events/ledger-events.js';
+import type { Ledger } from './ledger.js';
+
+export interface Credit {
+  readonly account: AccountRow;
+  readonly lines: readonly Posting[];
+}
+
+export async function creditAccount(ledger: Ledger, input: CreditTerms): Promise<Credit> {
+  return inTransaction(ledger.db, async (tx) => {
+    const events: OutboxEvent[] = [];
+    const [fundingAccountId] = await ledger.systemAccounts.ids(
+      tx,
+      [{ kind: 'funding', currency: input.currency }],
+      events,
+    );
+    if (!fundingAccountId) throw new Error(`no funding account for ${input.currency}`);
+    const accounts = await lockAccounts(tx, [fundingAccountId, input.accountId]);
+    const refusal = refusalToMove(accounts.get(input.accountId), input.accountId, input.currency);
+    let credit: Credit | undefined;
+    if (!refusal) {
+      const lines = creditPostings({ fundingAccountId, ...input });
+      const updated = await postCredit(tx, {
+        entryId: randomUUID(),
+        creditId: input.creditId,
+        reference: input.reference,
+        lines,
+        changes: balanceChanges(lines),
+      });
+      const account = updated?.find((row) => row.accountId === input.accountId);
+      if (account) {
+        events.push(accountCredited({ ...input, lines }));
+        credit = { account, lines };
+      }
+    }
+    credit ??= await repeatedCredit(tx, input, refusal);
+    await ledger.outbox.append(tx, ...events);
+    return credit;
+  });
+}
+
+/** The earlier credit under this id, when its terms are the requested ones; else the refusal. */
+async function repeatedCredit(
+  tx: LedgerExecutor,
+  input: CreditTerms,
+  refusal: DomainError | undefined,
+): Promise<Credit> {
+  const earlier = await findCredit(tx, input.creditId);
+  if (!earlier) {
+    if (refusal) throw refusal;
+    throw new Error(`credit ${input.creditId} conflicted on insert but cannot be read`);
+  }
+  const mismatch = repeatedCreditRefusal(earlier, input);
+  if (mismatch) throw mismatch;
+  const account = await findAccount(tx, input.accountId);
+  if (!account) throw new Error(`credited account ${input.accountId} vanished`);
+  return { account, lines: earlier.lines };
+}

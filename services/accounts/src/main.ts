@@ -1,0 +1,3 @@
+import { accounts } from './service.js';
+
+await accounts.run();
