@@ -1,0 +1,33 @@
+/** Reads what risk's projections know about a source account: its recent transfers and its opening. */
+import type { Executor } from '@paymesh/platform/db/database';
+import { and, count, eq, gt, sql } from 'drizzle-orm';
+import type { SourceAccountFacts } from '../domain/rules.js';
+import { completedTransfers, openedAccounts } from './schema.js';
+
+export async function readSourceAccountFacts(
+  db: Executor,
+  query: { sourceAccountId: string; currency: string; since: Date },
+): Promise<SourceAccountFacts> {
+  const [activity] = await db
+    .select({
+      completedCount: count(),
+      // Only this currency's minor units add up; an account's transfers all share its currency anyway.
+      completedAmount: sql<string>`coalesce(sum(${completedTransfers.amount}) filter (where ${completedTransfers.currency} = ${query.currency}), 0)`,
+    })
+    .from(completedTransfers)
+    .where(
+      and(
+        eq(completedTransfers.sourceAccountId, query.sourceAccountId),
+        gt(completedTransfers.completedAt, query.since),
+      ),
+    );
+  const [account] = await db
+    .select({ openedAt: openedAccounts.openedAt })
+    .from(openedAccounts)
+    .where(eq(openedAccounts.accountId, query.sourceAccountId));
+  return {
+    completedCount: activity?.completedCount ?? 0,
+    completedAmount: BigInt(activity?.completedAmount ?? 0),
+    openedAt: account?.openedAt,
+  };
+}

@@ -1,0 +1,3 @@
+import { risk } from './service.js';
+
+await risk.run();

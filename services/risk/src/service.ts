@@ -1,0 +1,24 @@
+/** The risk service: decides on transfers from rules over its own projections of account and transfer events. */
+import { fileURLToPath } from 'node:url';
+import { defineService } from '@paymesh/platform/service/define-service';
+import { RiskService } from '@paymesh/proto/paymesh/risk/v1/risk_pb';
+import { riskEnv, riskPolicyOf } from './config/risk-env.js';
+import * as schema from './db/schema.js';
+import { accountProjection } from './events/account-projection.js';
+import { transferProjection } from './events/transfer-projection.js';
+import { riskHandlers } from './handlers/risk-handlers.js';
+
+export const risk = defineService({
+  schema,
+  migrations: fileURLToPath(new URL('../drizzle', import.meta.url)),
+  publishes: 'risk',
+  env: riskEnv,
+  routes:
+    ({ db, outbox, config }) =>
+    (router) =>
+      router.service(RiskService, riskHandlers(db, outbox, riskPolicyOf(config))),
+  consumers: () => [
+    { context: 'transactions', name: 'risk_transfers', handlers: transferProjection() },
+    { context: 'accounts', name: 'risk_accounts', handlers: accountProjection() },
+  ],
+});
