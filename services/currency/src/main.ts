@@ -1,0 +1,3 @@
+import { currency } from './service.js';
+
+await currency.run();
