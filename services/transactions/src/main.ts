@@ -1,0 +1,3 @@
+import { transactions } from './service.js';
+
+await transactions.run();
