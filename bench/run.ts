@@ -11,6 +11,7 @@ const suites: Record<string, () => Promise<Suite>> = {
   'rpc-hop': async () => (await import('./suites/rpc-hop.js')).suite,
   relay: async () => (await import('./suites/relay.js')).suite,
   inbox: async () => (await import('./suites/inbox.js')).suite,
+  'transfer-saga': async () => (await import('./suites/transfer-saga.js')).suite,
 };
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
