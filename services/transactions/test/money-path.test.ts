@@ -167,6 +167,17 @@ describe('the money path', () => {
     assert.ok(failed.every((t) => t.failureReason === 'INSUFFICIENT_FUNDS'));
     assert.equal(await m.available(from), 6_00n);
     assert.equal(await m.posted(to), 994_00n);
+
+    // Every TransferCompleted reached risk's velocity projection, once each.
+    await waitFor('risk projected every completed transfer', async () => {
+      const rows = await queryService<{ n: string }>(
+        system,
+        'risk',
+        'select count(*)::text as n from completed_transfers where source_account_id = $1',
+        [from],
+      );
+      return rows[0]?.n === '142';
+    });
   });
 
   it('answers bad input with INVALID_ARGUMENT naming the field and writes nothing', async () => {
