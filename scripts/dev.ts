@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadTopology, REPO_ROOT, serviceDatabaseUrl } from '@paymesh/platform/mesh/topology';
+import { loadTopology, serviceDatabaseUrl, serviceDirectory } from '@paymesh/platform/mesh/topology';
 import { upstreamVariable } from '@paymesh/platform/service/define-service';
 import { type ProcessSpec, supervise } from './lib/supervisor.js';
 
@@ -21,12 +21,12 @@ const portOf = new Map(topology.services.map((s) => [s.name, s.port]));
 const upstreamUrls = (calls: readonly string[]) =>
   Object.fromEntries(calls.map((name) => [upstreamVariable(name), `http://127.0.0.1:${portOf.get(name)}`]));
 const specs: ProcessSpec[] = topology.services
-  .filter((service) => existsSync(join(REPO_ROOT, 'services', service.name, 'src', 'main.ts')))
+  .filter((service) => existsSync(join(serviceDirectory(service.name), 'src', 'main.ts')))
   .map((service) => ({
     name: service.name,
     command: process.execPath,
     args: ['--import', 'tsx', 'src/main.ts'],
-    cwd: join(REPO_ROOT, 'services', service.name),
+    cwd: serviceDirectory(service.name),
     env: {
       ...process.env,
       SERVICE_NAME: service.name,

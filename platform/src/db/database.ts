@@ -46,9 +46,10 @@ export async function migrateDatabase(db: Database<Record<string, unknown>>, fol
   await migrate(db, { migrationsFolder: folder, migrationsSchema: 'drizzle' });
 }
 
-/** pg's error code for a unique violation, a serialization failure, a deadlock. */
+/** pg's error code for a unique, foreign-key or check violation, a serialization failure, a deadlock. */
 export const PgErrorCode = {
   uniqueViolation: '23505',
+  foreignKeyViolation: '23503',
   checkViolation: '23514',
   serializationFailure: '40001',
   deadlockDetected: '40P01',
@@ -59,6 +60,15 @@ export function pgErrorCode(err: unknown): string | undefined {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** The constraint a pg error names (drizzle wraps pg's error in `cause`), or undefined. */
+export function pgConstraint(err: unknown): string | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const constraint = (e as { constraint?: unknown }).constraint;
+    if (typeof constraint === 'string') return constraint;
   }
   return undefined;
 }

@@ -3,7 +3,9 @@
  * whose stream it writes, the services it calls and the streams it consumes. The local tooling and
  * the system test harness read it; validated on load so a typo stops the command with the key named.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -89,6 +91,12 @@ export function parseTopology(text: string, source = 'topology'): Topology {
   if (problems.length)
     throw new Error(`${source} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return { namespace: String(namespace), services };
+}
+
+/** Where a service's package lives: services/<name>, or <name>/ for the edge (gateway/). */
+export function serviceDirectory(name: string): string {
+  const inServices = join(REPO_ROOT, 'services', name);
+  return existsSync(join(inServices, 'package.json')) ? inServices : join(REPO_ROOT, name);
 }
 
 /** The contexts that own a stream, each once, in catalog order. */

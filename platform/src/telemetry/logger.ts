@@ -20,6 +20,28 @@ const SENSITIVE_KEYS = [
   'cvv',
 ];
 
+// A failed query's error carries its parameters (drizzle puts them in the message too) and pg's
+// `detail` may quote the failing row: either can hold a password hash, a key or a customer's data.
+const QUERY_PARAMS_IN_MESSAGE = /\nparams: [\s\S]*?(?=\n {4}at |$)/;
+
+/** pino's error serializer, without query parameters and row details, down the `cause` chain. */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  return withoutQueryData(serialized);
+}
+
+function withoutQueryData(value: Record<string, unknown>): Record<string, unknown> {
+  const { params: _params, detail: _detail, ...rest } = value;
+  for (const key of ['message', 'stack'] as const) {
+    if (typeof rest[key] === 'string')
+      rest[key] = rest[key].replace(QUERY_PARAMS_IN_MESSAGE, '\nparams: [redacted]');
+  }
+  if (rest.cause && typeof rest.cause === 'object')
+    rest.cause = withoutQueryData(rest.cause as Record<string, unknown>);
+  return rest;
+}
+
 /** The root logger of a service; lines go to stdout unless a `destination` is given (tests capture it). */
 export function createLogger(
   service: string,
@@ -31,6 +53,7 @@ export function createLogger(
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError },
     redact: {
       // A safety net only: code must not log these in the first place.
       paths: SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`]),

@@ -5,12 +5,11 @@
  * database, the way a crash and a reschedule look in production.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DescService } from '@bufbuild/protobuf';
 import type { Client } from '@connectrpc/connect';
 import { createServiceClient } from '../client/service-client.js';
-import { loadTopology, type MeshService, REPO_ROOT, type Topology } from '../mesh/topology.js';
+import { loadTopology, type MeshService, serviceDirectory, type Topology } from '../mesh/topology.js';
 import { connectBus } from '../nats/connection.js';
 import { deleteNamespaceStreams, ensureEventStreams } from '../nats/streams.js';
 import { upstreamVariable } from '../service/define-service.js';
@@ -51,7 +50,8 @@ interface Member {
   spec: MeshService;
   port: number;
   adminPort: number;
-  database: TestDatabase;
+  /** Absent for a service that owns no database (the gateway). */
+  database?: TestDatabase;
   child?: ChildProcess;
   output: string[];
 }
@@ -69,7 +69,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       spec,
       port: await freePort(),
       adminPort: await freePort(),
-      database: await createTestDatabase(name),
+      database: spec.database ? await createTestDatabase(name) : undefined,
       output: [],
     });
   }
@@ -91,7 +91,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     SERVICE_NAME: m.spec.name,
     PORT: String(m.port),
     ADMIN_PORT: String(m.adminPort),
-    DATABASE_URL: m.database.url,
+    ...(m.database ? { DATABASE_URL: m.database.url } : {}),
     NATS_URL: natsUrl,
     EVENT_NAMESPACE: namespace,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -105,7 +105,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const m = member(name);
     if (m.child && m.child.exitCode === null && m.child.signalCode === null) return;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: join(REPO_ROOT, 'services', name),
+      cwd: serviceDirectory(name),
       env: environment(m),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -132,7 +132,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     namespace,
     natsUrl,
     url: (name) => `http://127.0.0.1:${member(name).port}`,
-    databaseUrl: (name) => member(name).database.url,
+    databaseUrl: (name) => {
+      const database = member(name).database;
+      if (!database) throw new Error(`${name} owns no database`);
+      return database.url;
+    },
     client<T extends DescService>(name: string, desc: T): Client<T> {
       const key = `${name}/${desc.typeName}`;
       let client = clients.get(key);
@@ -165,7 +169,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       } finally {
         await cleanup.close();
       }
-      await Promise.all([...members.values()].map((m) => m.database.drop()));
+      await Promise.all([...members.values()].map((m) => m.database?.drop()));
     },
   };
 

@@ -4,11 +4,10 @@
  * concurrent holds on one account can never take more than it has. A repeat for the transfer
  * returns its hold as it is now; a released transfer (a tombstone too) refuses it.
  */
-import { PgErrorCode, pgErrorCode } from '@paymesh/platform/db/database';
+import { PgErrorCode, pgConstraint, pgErrorCode } from '@paymesh/platform/db/database';
 import { inTransaction } from '@paymesh/platform/db/transaction';
 import { findAccount } from '../db/accounts-repo.js';
 import { claimHold, findHold } from '../db/holds-repo.js';
-import { FOREIGN_KEY_VIOLATION, violatedConstraint } from '../db/pg-errors.js';
 import type { HoldRow } from '../db/schema.js';
 import { refusalToMove } from '../domain/account-state.js';
 import { type HoldTerms, repeatedHoldRefusal } from '../domain/hold-decisions.js';
@@ -40,18 +39,15 @@ export async function holdFunds(ledger: Ledger, input: HoldTerms & { transferId:
     });
   } catch (err) {
     const code = pgErrorCode(err);
-    if (
-      code === PgErrorCode.checkViolation &&
-      violatedConstraint(err) === 'accounts_available_non_negative'
-    ) {
+    if (code === PgErrorCode.checkViolation && pgConstraint(err) === 'accounts_available_non_negative') {
       // Read after the refusal, for the message only: the database already decided.
       const account = await findAccount(ledger.db, input.accountId);
       const available = account ? account.postedBalance - account.heldBalance : 0n;
       throw insufficientFunds(input.accountId, available, input.amount);
     }
     if (
-      code === FOREIGN_KEY_VIOLATION &&
-      violatedConstraint(err) === 'holds_account_id_accounts_account_id_fk'
+      code === PgErrorCode.foreignKeyViolation &&
+      pgConstraint(err) === 'holds_account_id_accounts_account_id_fk'
     ) {
       throw accountNotFound(input.accountId);
     }

@@ -4,7 +4,7 @@
  * detail; both would reach the logs, so the error is replaced by one that keeps only the SQLSTATE
  * and the constraint.
  */
-import { pgErrorCode } from '@paymesh/platform/db/database';
+import { pgConstraint, pgErrorCode } from '@paymesh/platform/db/database';
 
 export class SecretQueryError extends Error {
   override readonly name = 'SecretQueryError';
@@ -22,15 +22,6 @@ export async function secretQuery<T>(what: string, query: () => Promise<T>): Pro
   try {
     return await query();
   } catch (err) {
-    throw new SecretQueryError(what, pgErrorCode(err), constraintOf(err));
+    throw new SecretQueryError(what, pgErrorCode(err), pgConstraint(err));
   }
-}
-
-/** The constraint a pg error names (drizzle wraps pg's error in `cause`). */
-export function constraintOf(err: unknown): string | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const constraint = (e as { constraint?: unknown }).constraint;
-    if (typeof constraint === 'string') return constraint;
-  }
-  return undefined;
 }

@@ -1,9 +1,9 @@
 /** Reading and writing user rows; the e-mail's unique index is what makes registration race-safe. */
-import { type Executor, PgErrorCode, pgErrorCode } from '@paymesh/platform/db/database';
+import { type Executor, PgErrorCode, pgConstraint, pgErrorCode } from '@paymesh/platform/db/database';
 import { and, eq, sql } from 'drizzle-orm';
 import type { RoleName } from '../tokens/access-token.js';
 import { type UserRow, users } from './schema.js';
-import { constraintOf, secretQuery } from './secret-query.js';
+import { secretQuery } from './secret-query.js';
 
 export type NewUser = Omit<UserRow, 'createdAt'>;
 
@@ -16,7 +16,7 @@ export async function insertUser(tx: Executor, user: NewUser): Promise<UserRow> 
 
 /** True when `err` is the unique violation of the e-mail index. */
 export function isEmailTaken(err: unknown): boolean {
-  return pgErrorCode(err) === PgErrorCode.uniqueViolation && constraintOf(err) === 'users_email_idx';
+  return pgErrorCode(err) === PgErrorCode.uniqueViolation && pgConstraint(err) === 'users_email_idx';
 }
 
 export async function findUserById(db: Executor, userId: string): Promise<UserRow | undefined> {
