@@ -117,4 +117,27 @@ describe('crash recovery', () => {
   it('finishes every transfer after kill -9 of accounts mid-saga', async () => {
     await crashDuringTransfers('accounts');
   });
+
+  it('streams a transfer held up by an outage live, change by change, until it completes', async () => {
+    const m = moves(system);
+    const from = await m.open(randomUUID(), 'EUR');
+    const to = await m.open(randomUUID(), 'EUR');
+    await m.fund(from, 50_00n, 'EUR');
+    await system.kill('accounts');
+    const pending = await m.transfer(from, to, 5_00n, 'EUR');
+    assert.equal(pending.state, TransferState.PENDING, 'it waits for accounts to come back');
+
+    const seen: TransferState[] = [];
+    const watching = (async () => {
+      for await (const { transfer } of m.transactions.watchTransfer({ transferId: pending.transferId })) {
+        if (transfer && seen.at(-1) !== transfer.state) seen.push(transfer.state);
+      }
+    })();
+    await waitFor('the watch saw the pending transfer', () => seen.length > 0);
+    await system.start('accounts');
+    await watching;
+    assert.equal(seen[0], TransferState.PENDING);
+    assert.equal(seen.at(-1), TransferState.COMPLETED);
+    assert.equal(await m.posted(to), 5_00n);
+  });
 });
