@@ -100,6 +100,15 @@ describe('the money path', () => {
     assert.equal(await m.posted(to), 0n);
   });
 
+  it('fails a transfer to an account that does not exist, without touching the source', async () => {
+    const from = await m.open(randomUUID(), 'EUR');
+    await m.fund(from, 10_00n, 'EUR');
+    const transfer = await m.transfer(from, randomUUID(), 1_00n, 'EUR');
+    assert.equal(transfer.state, TransferState.FAILED);
+    assert.equal(transfer.failureReason, 'DESTINATION_NOT_FOUND');
+    assert.equal(await m.available(from), 10_00n);
+  });
+
   it('rejects a transfer risk denies, with no ledger effect', async () => {
     const from = await m.open(randomUUID(), 'EUR');
     const to = await m.open(randomUUID(), 'EUR');

@@ -38,6 +38,7 @@ import {
 import { type RetryBackoff, retryDelayMs } from '../domain/retry-backoff.js';
 import { isTerminal, parseState, type TransferStateName } from '../domain/transfer-state.js';
 import { classifyUpstreamFailure } from '../domain/upstream-failure.js';
+import { AccountCurrencies } from './account-currencies.js';
 import type { TransferChanges } from './transfer-changes.js';
 
 export interface SagaUpstreams {
@@ -77,7 +78,11 @@ export class TransferSaga {
     private readonly changes: TransferChanges,
     private readonly logger: Logger,
     private readonly options: SagaOptions,
-  ) {}
+  ) {
+    this.currencies = new AccountCurrencies(upstreams.accounts);
+  }
+
+  private readonly currencies: AccountCurrencies;
 
   /** Takes the lease of a transfer and drives it; returns it as it stands afterwards. */
   async drive(transferId: string): Promise<TransferRow | undefined> {
@@ -169,10 +174,9 @@ export class TransferSaga {
     const flaggedForReview = outcome === Outcome.REVIEW;
     record('assess_risk', 'succeeded', flaggedForReview ? `review: ${reasons.join('; ')}` : 'approved');
 
-    const { account: destination } = await call('lookup_destination', () =>
-      this.upstreams.accounts.getAccount({ accountId: destinationAccountId }),
+    const destinationCurrency = await call('lookup_destination', () =>
+      this.currencies.of(destinationAccountId),
     );
-    const destinationCurrency = destination?.currency ?? '';
     record('lookup_destination', 'succeeded', `${destinationCurrency} account`);
     let patch: TransferPatch = {
       flaggedForReview,
