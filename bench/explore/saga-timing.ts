@@ -1,0 +1,86 @@
+/** Where a transfer's time goes: drives transfers at a fixed concurrency and prints per-step timings from the steps table. */
+import { randomUUID } from 'node:crypto';
+import { startSystem } from '@paymesh/platform/testing/system';
+import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
+import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
+import pg from 'pg';
+
+const concurrency = Number(process.argv[2] ?? 32);
+// PROFILE_DIR=<dir> writes a CPU profile of each service there when it stops.
+const prof = (name: string): Record<string, string> =>
+  process.env.PROFILE_DIR
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PROFILE_DIR}/${name}` }
+    : {};
+const system = await startSystem({
+  services: ['accounts', 'risk', 'currency', 'transactions'],
+  env: {
+    risk: {
+      RISK_VELOCITY_MAX_COUNT: '1000000000',
+      RISK_VELOCITY_MAX_AMOUNT: '1000000000000000',
+      ...prof('risk'),
+    },
+    accounts: prof('accounts'),
+    transactions: prof('transactions'),
+  },
+});
+try {
+  const accounts = system.client('accounts', AccountsService);
+  const tx = system.client('transactions', TransactionsService);
+  const ids: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const { account } = await accounts.openAccount({
+      requestId: randomUUID(),
+      ownerId: randomUUID(),
+      currency: 'EUR',
+    });
+    await accounts.creditAccount({
+      creditId: randomUUID(),
+      accountId: must(account).accountId,
+      amount: 10n ** 12n,
+      currency: 'EUR',
+      reference: 'x',
+    });
+    ids.push(must(account).accountId);
+  }
+  const latencies: number[] = [];
+  const deadline = performance.now() + 5000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const a = Math.floor(Math.random() * 100);
+        const b = (a + 1 + Math.floor(Math.random() * 99)) % 100;
+        const t0 = performance.now();
+        await tx.createTransfer({
+          idempotencyKey: randomUUID(),
+          sourceAccountId: must(ids[a]),
+          destinationAccountId: must(ids[b]),
+          amount: 5n,
+          currency: 'EUR',
+        });
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((x, y) => x - y);
+  console.log(
+    `concurrency ${concurrency}: ${latencies.length / 5}/s, p50 ${latencies[latencies.length >> 1]?.toFixed(1)} ms`,
+  );
+  const client = new pg.Client({ connectionString: system.databaseUrl('transactions') });
+  await client.connect();
+  const { rows } = await client.query(`
+    with s as (select t.transfer_id, s.name, s.at, t.created_at, lag(s.at) over (partition by t.transfer_id order by s.id) as prev
+               from transfer_steps s join transfers t using (transfer_id))
+    select name, round(avg(extract(epoch from (at - coalesce(prev, created_at))) * 1000)::numeric, 1) as avg_ms, count(*)
+    from s group by name order by avg_ms desc`);
+  console.table(rows);
+  const states = await client.query('select state, count(*) from transfers group by state');
+  console.table(states.rows);
+  await client.end();
+} finally {
+  await system.dispose();
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('missing value');
+  return value;
+}
