@@ -72,7 +72,7 @@ export const suite: Suite = {
         'p99 goal ≤ 100 ms': p99 <= 100 ? '✓' : '✗',
         'completed at half load': open.completed,
         'not completed at half load': open.other,
-        'commits per transfer (k)': round(
+        'pg transactions per transfer (k, xact_commit: autocommit reads included)': round(
           (commitsAfter - commitsBefore) / Math.max(1, open.latencies.length),
         ),
         'transfers in flight (closed loop)': CONCURRENCY,
