@@ -1,0 +1,40 @@
+/**
+ * The services behind the gateway and one resilient kit client of each (deadline, safe retries,
+ * circuit breaker, bulkhead), traced as the gateway's outgoing calls.
+ */
+import type { Client } from '@connectrpc/connect';
+import { createServiceClient } from '@paymesh/platform/client/service-client';
+import { rpcClientTelemetry } from '@paymesh/platform/telemetry/rpc-interceptors';
+import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
+import { CurrencyService } from '@paymesh/proto/paymesh/currency/v1/currency_pb';
+import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
+import { UsersService } from '@paymesh/proto/paymesh/users/v1/users_pb';
+
+/** Each upstream by its name in mesh/topology.yaml, with the contract whose public methods it serves. */
+export const upstreamServices = {
+  users: UsersService,
+  accounts: AccountsService,
+  transactions: TransactionsService,
+  currency: CurrencyService,
+} as const;
+
+export type UpstreamName = keyof typeof upstreamServices;
+
+export const upstreamNames = Object.keys(upstreamServices) as UpstreamName[];
+
+export type UpstreamClients = { readonly [K in UpstreamName]: Client<(typeof upstreamServices)[K]> };
+
+export function createUpstreamClients(urls: Readonly<Record<UpstreamName, string>>): UpstreamClients {
+  const client = <K extends UpstreamName>(name: K) =>
+    createServiceClient(upstreamServices[name], {
+      upstream: name,
+      baseUrl: urls[name],
+      interceptors: [rpcClientTelemetry({ upstream: name })],
+    });
+  return {
+    users: client('users'),
+    accounts: client('accounts'),
+    transactions: client('transactions'),
+    currency: client('currency'),
+  };
+}
