@@ -37,6 +37,8 @@ const specs: ProcessSpec[] = topology.services
       NATS_URL: natsUrl,
       EVENT_NAMESPACE: topology.namespace,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      // Local only: whoever signs up with this address is an operator (funds accounts in the app).
+      OPERATOR_EMAILS: process.env.OPERATOR_EMAILS ?? 'operator@paymesh.local',
     },
   }));
 

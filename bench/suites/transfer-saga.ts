@@ -30,6 +30,8 @@ export const suite: Suite = {
   async run({ runs, log }) {
     const system = await startSystem({
       services: SERVICES,
+      // The services' own default, as in production: nothing else runs beside a benchmark.
+      databasePoolMax: 16,
       env: {
         transactions: { LOG_LEVEL: 'error' },
         accounts: { LOG_LEVEL: 'error' },

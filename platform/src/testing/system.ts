@@ -24,6 +24,11 @@ export interface SystemOptions {
   natsUrl?: string;
   /** How long a service may take to become ready (default 30 s). */
   readyTimeoutMs?: number;
+  /**
+   * Each service's pool size (DATABASE_POOL_MAX). Small by default: test suites run side by side
+   * on one Postgres, whose max_connections (100 by default) every system shares.
+   */
+  databasePoolMax?: number;
 }
 
 export interface RunningSystem {
@@ -95,6 +100,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     NATS_URL: natsUrl,
     EVENT_NAMESPACE: namespace,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    DATABASE_POOL_MAX: String(options.databasePoolMax ?? 5),
     ...Object.fromEntries(
       m.spec.calls.map((callee) => [upstreamVariable(callee), `http://127.0.0.1:${member(callee).port}`]),
     ),
@@ -126,6 +132,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     child.kill(signal);
     await exited;
   };
+
+  // A test process that dies without disposing (an uncaught error, a closed pipe) takes its
+  // services with it rather than leaving them holding ports and database connections.
+  const killAll = () => {
+    for (const m of members.values()) if (m.child?.exitCode === null) m.child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
 
   const clients = new Map<string, Client<DescService>>();
   const system: RunningSystem = {
@@ -162,6 +175,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     start,
     logs: (name) => member(name).output.slice(-40).join('\n'),
     async dispose() {
+      process.off('exit', killAll);
       await Promise.all([...members.keys()].map((name) => stopWith(name, 'SIGTERM')));
       const cleanup = await connectBus(natsUrl, 'system-test-cleanup');
       try {
