@@ -1,4 +1,8 @@
-/** Where a transfer's time goes: drives transfers at a fixed concurrency and prints per-step timings from the steps table. */
+/**
+ * Where a transfer's time goes: drives transfers at a fixed concurrency (argv[2], default 32) and
+ * prints per-step timings from the steps table. POOL sets the services' pool size; PROFILE_DIR=<dir>
+ * writes a CPU profile of each service (let the script end: a killed run writes none).
+ */
 import { randomUUID } from 'node:crypto';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
@@ -13,6 +17,7 @@ const prof = (name: string): Record<string, string> =>
     : {};
 const system = await startSystem({
   services: ['accounts', 'risk', 'currency', 'transactions'],
+  databasePoolMax: Number(process.env.POOL ?? 16),
   env: {
     risk: {
       RISK_VELOCITY_MAX_COUNT: '1000000000',
