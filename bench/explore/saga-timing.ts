@@ -4,6 +4,7 @@
  * writes a CPU profile of each service (let the script end: a killed run writes none).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
@@ -47,8 +48,11 @@ try {
     });
     ids.push(must(account).accountId);
   }
+  const services = ['accounts', 'risk', 'currency', 'transactions'];
+  const cpuBefore = services.map((name) => cpuMs(system.pid(name)));
   const latencies: number[] = [];
-  const deadline = performance.now() + 5000;
+  const durationMs = Number(process.env.DURATION_MS ?? 5000);
+  const deadline = performance.now() + durationMs;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
@@ -66,9 +70,16 @@ try {
       }
     }),
   );
+  const cpuAfter = services.map((name) => cpuMs(system.pid(name)));
   latencies.sort((x, y) => x - y);
+  console.table(
+    services.map((name, i) => ({
+      service: name,
+      'cpu ms per transfer': ((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / Math.max(1, latencies.length),
+    })),
+  );
   console.log(
-    `concurrency ${concurrency}: ${latencies.length / 5}/s, p50 ${latencies[latencies.length >> 1]?.toFixed(1)} ms`,
+    `concurrency ${concurrency}: ${latencies.length / (durationMs / 1000)}/s, p50 ${latencies[latencies.length >> 1]?.toFixed(1)} ms`,
   );
   const client = new pg.Client({ connectionString: system.databaseUrl('transactions') });
   await client.connect();
@@ -83,6 +94,14 @@ try {
   await client.end();
 } finally {
   await system.dispose();
+}
+
+/** CPU time (user + system) a process has used so far, from /proc. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  return (ticks * 1000) / 100;
 }
 
 function must<T>(value: T | undefined): T {

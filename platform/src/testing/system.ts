@@ -47,6 +47,8 @@ export interface RunningSystem {
   stop(service: string): Promise<void>;
   /** The last lines a service printed (for failure messages). */
   logs(service: string): string;
+  /** The process id of a running service (to measure it, or to inject faults). */
+  pid(service: string): number | undefined;
   /** Stops every service and removes the databases and streams. */
   dispose(): Promise<void>;
 }
@@ -174,6 +176,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     stop: (name) => stopWith(name, 'SIGTERM'),
     start,
     logs: (name) => member(name).output.slice(-40).join('\n'),
+    pid: (name) => member(name).child?.pid,
     async dispose() {
       process.off('exit', killAll);
       await Promise.all([...members.keys()].map((name) => stopWith(name, 'SIGTERM')));
