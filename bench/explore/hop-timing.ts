@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { RiskService } from '@paymesh/proto/paymesh/risk/v1/risk_pb';
+import { fundedAccounts } from '../funded-accounts.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
 const system = await startSystem({ services: ['accounts', 'risk'] });
@@ -26,22 +27,7 @@ async function loop(name: string, fn: () => Promise<unknown>) {
 try {
   const risk = system.client('risk', RiskService);
   const accounts = system.client('accounts', AccountsService);
-  const ids: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    const { account } = await accounts.openAccount({
-      requestId: randomUUID(),
-      ownerId: randomUUID(),
-      currency: 'EUR',
-    });
-    await accounts.creditAccount({
-      creditId: randomUUID(),
-      accountId: must(account).accountId,
-      amount: 10n ** 12n,
-      currency: 'EUR',
-      reference: 'x',
-    });
-    ids.push(must(account).accountId);
-  }
+  const ids = await fundedAccounts(system, { count: 100, amount: 10n ** 12n });
   const pick = () => must(ids[Math.floor(Math.random() * 100)]);
   await loop('risk.assess', () =>
     risk.assessTransfer({

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { startSystem } from '@paymesh/platform/testing/system';
-import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import pg from 'pg';
+import { fundedAccounts } from '../funded-accounts.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
 // PROFILE_DIR=<dir> writes a CPU profile of each service there when it stops.
@@ -30,24 +30,8 @@ const system = await startSystem({
   },
 });
 try {
-  const accounts = system.client('accounts', AccountsService);
   const tx = system.client('transactions', TransactionsService);
-  const ids: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    const { account } = await accounts.openAccount({
-      requestId: randomUUID(),
-      ownerId: randomUUID(),
-      currency: 'EUR',
-    });
-    await accounts.creditAccount({
-      creditId: randomUUID(),
-      accountId: must(account).accountId,
-      amount: 10n ** 12n,
-      currency: 'EUR',
-      reference: 'x',
-    });
-    ids.push(must(account).accountId);
-  }
+  const ids = await fundedAccounts(system, { count: 100, amount: 10n ** 12n });
   const services = ['accounts', 'risk', 'currency', 'transactions'];
   const cpuBefore = services.map((name) => cpuMs(system.pid(name)));
   const latencies: number[] = [];

@@ -12,10 +12,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Code, ConnectError } from '@connectrpc/connect';
 import { createTestDatabase } from '@paymesh/platform/testing/postgres';
 import { type RunningSystem, startSystem } from '@paymesh/platform/testing/system';
-import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { TransactionsService, TransferState } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import pg from 'pg';
 import { prepareTransferLeg } from '../baselines/pg-transfer-leg.js';
+import { fundedAccounts } from '../funded-accounts.js';
 import { compare, quantile, type Suite } from '../lib.js';
 
 const SERVICES = ['accounts', 'risk', 'currency', 'transactions'] as const;
@@ -46,7 +46,7 @@ export const suite: Suite = {
     const baselineDb = await createTestDatabase('bench_leg');
     const leg = await prepareTransferLeg({ url: baselineDb.url, clients: 8 });
     try {
-      const accounts = await seedAccounts(system);
+      const accounts = await fundedAccounts(system, { count: ACCOUNTS, amount: 1_000_000_000_00n });
       log('  warming up');
       await closedLoop(system, accounts, 2_000);
       await leg.measure(BASELINE_MS / 3);
@@ -88,28 +88,6 @@ export const suite: Suite = {
     }
   },
 };
-
-async function seedAccounts(system: RunningSystem): Promise<string[]> {
-  const accounts = system.client('accounts', AccountsService);
-  const ids: string[] = [];
-  for (let i = 0; i < ACCOUNTS; i++) {
-    const { account } = await accounts.openAccount({
-      requestId: randomUUID(),
-      ownerId: randomUUID(),
-      currency: 'EUR',
-    });
-    if (!account) throw new Error('no account');
-    await accounts.creditAccount({
-      creditId: randomUUID(),
-      accountId: account.accountId,
-      amount: 1_000_000_000_00n,
-      currency: 'EUR',
-      reference: 'bench funding',
-    });
-    ids.push(account.accountId);
-  }
-  return ids;
-}
 
 async function transferOnce(
   system: RunningSystem,
