@@ -2,7 +2,7 @@
  * Reading and writing transfers. Every write of a saga is a guarded transition: it names the state
  * it expects, so two drivers of one transfer can never both move it.
  */
-import type { Database } from '@paymesh/platform/db/database';
+import type { Database, SchemaExecutor } from '@paymesh/platform/db/database';
 import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { activeStates, type TransferStateName } from '../domain/transfer-state.js';
 import type * as schema from './schema.js';
@@ -28,7 +28,7 @@ export type TransferPatch = Partial<
   >
 >;
 
-type Executor = Parameters<Parameters<TransferDb['transaction']>[0]>[0] | TransferDb;
+type Executor = SchemaExecutor<typeof schema>;
 
 export async function findTransfer(db: Executor, transferId: string): Promise<TransferRow | undefined> {
   const [row] = await db.select().from(transfers).where(eq(transfers.transferId, transferId));
