@@ -163,6 +163,7 @@ describe('npm run infra on a catalog it has never seen', () => {
     await writeFile(
       path,
       [
+        'trustDomain: paymesh.test',
         `namespace: ${namespace}`,
         'services:',
         `  alpha: { port: 3990, adminPort: 9990, database: ${alpha}, context: alpha }`,
@@ -227,7 +228,7 @@ describe('npm run infra when a server is down', () => {
     const namespace = uniqueNamespace('tinfra');
     await writeFile(
       topologyPath,
-      `namespace: ${namespace}\nservices:\n  solo: { port: 3993, adminPort: 9993, context: solo }\n`,
+      `trustDomain: paymesh.test\nnamespace: ${namespace}\nservices:\n  solo: { port: 3993, adminPort: 9993, context: solo }\n`,
     );
     const natsUrl = `nats://127.0.0.1:${await freePort()}`;
     const pidFile = join(dir, 'nats.pid');
