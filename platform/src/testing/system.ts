@@ -36,6 +36,8 @@ export interface RunningSystem {
   readonly natsUrl: string;
   /** `http://127.0.0.1:<port>` of a service's RPC port. */
   url(service: string): string;
+  /** `http://127.0.0.1:<port>` of a service's admin port (`/readyz`, `/metrics`). */
+  adminUrl(service: string): string;
   databaseUrl(service: string): string;
   /** A kit client of a service (deadline, safe retries), with room for the load a test drives. */
   client<T extends DescService>(service: string, desc: T): Client<T>;
@@ -147,6 +149,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     namespace,
     natsUrl,
     url: (name) => `http://127.0.0.1:${member(name).port}`,
+    adminUrl: (name) => `http://127.0.0.1:${member(name).adminPort}`,
     databaseUrl: (name) => {
       const database = member(name).database;
       if (!database) throw new Error(`${name} owns no database`);
