@@ -12,6 +12,11 @@ export const consumerMetrics = {
     help: 'Events acked without effect: already applied (duplicate) or of a type with no handler (unhandled).',
     labelNames: ['consumer', 'reason'],
   }),
+  redelivered: counter<'consumer'>({
+    name: 'paymesh_consumer_redelivered_total',
+    help: 'Deliveries the broker sent again (a nak, an ack lost or late, a consumer that died holding it).',
+    labelNames: ['consumer'],
+  }),
   retried: counter<'consumer' | 'kind'>({
     name: 'paymesh_consumer_retried_total',
     help: 'Deliveries that failed and were handed back for redelivery after a backoff.',

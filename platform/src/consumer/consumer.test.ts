@@ -82,6 +82,7 @@ describe('event consumer', () => {
     await second.stop();
 
     assert.deepEqual(await h.applied(name), [{ entryId: 'e-lost-ack', accountId: 'acc-lost-ack', times: 1 }]);
+    assert.equal(await counterValue(consumerMetrics.redelivered, { consumer: name }), 1);
   });
 
   it('acks events of a type it has no handler for without applying or retrying them', async () => {

@@ -13,6 +13,7 @@ import type { Bus } from '../nats/connection.js';
 import type { Logger } from '../telemetry/logger.js';
 import { type ApplyContext, applyBatch } from './apply-batch.js';
 import { type BackoffPolicy, DEFAULT_BACKOFF, redeliveryDelay } from './backoff.js';
+import { consumerMetrics } from './consumer-metrics.js';
 import { DeliveryQueue } from './delivery-queue.js';
 import { type DurableConsumerSpec, ensureDurableConsumer } from './durable-consumer.js';
 import { describeFailure } from './failure.js';
@@ -140,6 +141,7 @@ export async function startConsumer<S extends Record<string, unknown>>(
         void watch(current);
         attempt = 0;
         for await (const msg of current) {
+          if (msg.info.redelivered) consumerMetrics.redelivered.inc({ consumer: name });
           queue.push(msg);
           await queue.roomFor(prefetch);
         }

@@ -60,3 +60,32 @@ test('a relay reports what it published and an empty backlog once drained', asyn
     await relay.stop();
   }
 });
+
+test('a relay counts the republish of an event the stream already holds as a duplicate', async () => {
+  const [id] = await fixture.database.db.transaction((tx) =>
+    fixture.outbox.append(tx, entryRecorded('acc-3', 1), entryRecorded('acc-4', 1)),
+  );
+  // As if a relay had published the row and died before recording it.
+  const { rows } = await fixture.database.db.$client.query<{ subject: string; payload: Buffer }>(
+    'select subject, payload from outbox where id = $1',
+    [id],
+  );
+  const [row] = rows;
+  assert.ok(row);
+  await fixture.bus.js.publish(row.subject, row.payload, { msgID: id });
+  const relay = await startRelay({
+    pool: fixture.database.db.$client,
+    bus: fixture.bus,
+    logger: fixture.logger,
+    service: 'metrics-duplicates',
+  });
+  try {
+    await relay.flush();
+    assert.equal(await scraped('paymesh_outbox_published_total', 'metrics-duplicates'), 2);
+    assert.equal(await scraped('paymesh_outbox_duplicates_total', 'metrics-duplicates'), 1);
+    const { state } = await (await fixture.bus.jsm()).streams.info(fixture.stream);
+    assert.equal(state.messages, 5, 'the three earlier events and the two new ones, each once');
+  } finally {
+    await relay.stop();
+  }
+});

@@ -1,6 +1,7 @@
 /**
  * The relay's metrics, labelled by service: the backlog and the age of its oldest row (read from the
- * database at scrape time), and counters of events published and of failed attempts.
+ * database at scrape time), and counters of events published, of those the broker already had
+ * (dedupe hits: republishes after a relay lost its claim), and of failed attempts.
  */
 import type pg from 'pg';
 import type { Logger } from '../telemetry/logger.js';
@@ -9,6 +10,8 @@ import { readBacklog } from './backlog.js';
 
 export interface OutboxMetrics {
   published(count: number): void;
+  /** Of the published, those the broker acked as duplicates of an earlier publish. */
+  duplicates(count: number): void;
   failed(count: number): void;
   /** Stops reporting this relay's gauges. */
   close(): void;
@@ -19,6 +22,11 @@ export function outboxMetrics(pool: pg.Pool, service: string, logger: Logger): O
   const published = counter({
     name: 'paymesh_outbox_published_total',
     help: 'Outbox events published to JetStream (acked by the stream).',
+    labelNames: ['service'],
+  });
+  const duplicates = counter({
+    name: 'paymesh_outbox_duplicates_total',
+    help: 'Outbox events published again that the stream dropped as duplicates (Nats-Msg-Id seen).',
     labelNames: ['service'],
   });
   const failed = counter({
@@ -56,6 +64,7 @@ export function outboxMetrics(pool: pg.Pool, service: string, logger: Logger): O
   ];
   return {
     published: (count) => published.inc(labels, count),
+    duplicates: (count) => duplicates.inc(labels, count),
     failed: (count) => failed.inc(labels, count),
     close: () => {
       for (const close of closers) close();

@@ -2,7 +2,8 @@
  * Publishing claimed rows to JetStream. Rows of one subject (one aggregate) go one after another,
  * each after the previous one's ack, and a failure stops that subject's run so nothing later of the
  * aggregate overtakes it; different subjects publish concurrently. Each publish runs in a PRODUCER
- * span continuing the trace stored with the row.
+ * span continuing the trace stored with the row. An ack saying `duplicate` is a republish the broker
+ * dropped (a relay that died or lost its database after publishing, before recording it).
  */
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { EVENT_CONTENT_TYPE, EventHeader } from '../events/envelope.js';
@@ -12,25 +13,30 @@ import type { ClaimedEvent, PublishOutcome } from './claim.js';
 
 const MAX_ERROR_LENGTH = 1_000;
 
+/** How publishing a row went; `duplicate` when the stream already held its Nats-Msg-Id. */
+export interface RelayedOutcome extends PublishOutcome {
+  duplicate?: true;
+}
+
 /** Publishes `events` (in `seq` order) and says, for each one tried, whether it was acked. */
 export async function publishClaimed(
   bus: Bus,
   events: readonly ClaimedEvent[],
   timeoutMs: number,
-): Promise<PublishOutcome[]> {
+): Promise<RelayedOutcome[]> {
   const bySubject = new Map<string, ClaimedEvent[]>();
   for (const event of events) {
     const run = bySubject.get(event.subject);
     if (run) run.push(event);
     else bySubject.set(event.subject, [event]);
   }
-  const outcomes: PublishOutcome[] = [];
+  const outcomes: RelayedOutcome[] = [];
   await Promise.all(
     Array.from(bySubject.values(), async (run) => {
       for (const event of run) {
         try {
-          await publishEvent(bus, event, timeoutMs);
-          outcomes.push({ seq: event.seq });
+          const duplicate = await publishEvent(bus, event, timeoutMs);
+          outcomes.push(duplicate ? { seq: event.seq, duplicate } : { seq: event.seq });
         } catch (err) {
           outcomes.push({ seq: event.seq, error: describe(err) });
           return;
@@ -41,8 +47,9 @@ export async function publishClaimed(
   return outcomes;
 }
 
-async function publishEvent(bus: Bus, event: ClaimedEvent, timeoutMs: number): Promise<void> {
-  await withPublishSpan(
+/** Publishes one row; true when the broker had it already. */
+async function publishEvent(bus: Bus, event: ClaimedEvent, timeoutMs: number): Promise<boolean> {
+  return withPublishSpan(
     {
       subject: event.subject,
       traceHeaders: event.traceHeaders,
@@ -60,7 +67,12 @@ async function publishEvent(bus: Bus, event: ClaimedEvent, timeoutMs: number): P
       for (const [key, value] of Object.entries({ ...event.traceHeaders, ...spanHeaders })) {
         headers.set(key, value);
       }
-      await bus.js.publish(event.subject, event.payload, { msgID: event.id, headers, timeout: timeoutMs });
+      const ack = await bus.js.publish(event.subject, event.payload, {
+        msgID: event.id,
+        headers,
+        timeout: timeoutMs,
+      });
+      return ack.duplicate;
     },
   );
 }

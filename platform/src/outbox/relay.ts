@@ -109,6 +109,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const failed = outcomes.filter((o) => o.error !== undefined);
       const published = outcomes.length - failed.length;
       metrics.published(published);
+      metrics.duplicates(outcomes.filter((o) => o.duplicate).length);
       if (failed.length) {
         metrics.failed(failed.length);
         logger.warn(
