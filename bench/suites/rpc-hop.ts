@@ -31,7 +31,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { upstreamResilience } from '@paymesh/platform/resilience/registry';
 import { resilienceInterceptor } from '@paymesh/platform/resilience/resilience-interceptor';
 import { errorInterceptor } from '@paymesh/platform/server/error-interceptor';
-import { createPlaintextListener } from '@paymesh/platform/server/plaintext-listener';
+import { createRpcListener } from '@paymesh/platform/server/rpc-listener';
 import { createLogger } from '@paymesh/platform/telemetry/logger';
 import { rpcClientTelemetry, rpcServerTelemetry } from '@paymesh/platform/telemetry/rpc-interceptors';
 import { initTelemetry } from '@paymesh/platform/telemetry/tracing';
@@ -81,7 +81,7 @@ export const servers = {
       readMaxBytes: MAX_MESSAGE_BYTES,
       writeMaxBytes: MAX_MESSAGE_BYTES,
     });
-    const listener = createPlaintextListener(handler, {
+    const listener = createRpcListener(handler, {
       logger,
       maxConcurrentStreams: 256,
       idleTimeoutMs: 65_000,

@@ -6,7 +6,7 @@
 import { createContextValues } from '@connectrpc/connect';
 import type { ConnectNodeAdapterOptions } from '@connectrpc/connect-node';
 import { resilienceSnapshot } from '@paymesh/platform/resilience/registry';
-import type { RequestHandler } from '@paymesh/platform/server/plaintext-listener';
+import type { RequestHandler } from '@paymesh/platform/server/rpc-listener';
 import {
   type ConfigOf,
   type RunningService,
@@ -52,13 +52,15 @@ function gatewayOptions(start: GatewayStartOptions): ServiceOptions<typeof gatew
     source: start.source,
     logger: start.logger,
     server: {
+      // The only door from outside: no client certificate asked; its own calls go out over mTLS.
+      inbound: 'public',
       readMaxBytes: PUBLIC_READ_MAX_BYTES,
       requestHandler(options) {
         if (!edge) throw new Error('the gateway built its server before its setup ran');
         return edge(options);
       },
     },
-    async setup({ config, logger, lifecycle }) {
+    async setup({ config, logger, lifecycle, mesh }) {
       const telemetry = initTelemetry({
         service: config.SERVICE_NAME,
         otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -71,7 +73,7 @@ function gatewayOptions(start: GatewayStartOptions): ServiceOptions<typeof gatew
         transactions: config.TRANSACTIONS_URL,
         currency: config.CURRENCY_URL,
       };
-      const clients = createUpstreamClients(urls);
+      const clients = createUpstreamClients(urls, mesh);
       const keys = await lifecycle.use(
         signingKeySet({
           fetchKeys: async () => {
@@ -101,7 +103,7 @@ function gatewayOptions(start: GatewayStartOptions): ServiceOptions<typeof gatew
         rateLimits,
         logger,
       });
-      const health = gatewayHealth(urls);
+      const health = gatewayHealth(urls, mesh);
       const site = staticSite(config.WEB_DIST);
       const cors = corsFor(config.WEB_ORIGIN);
       edge = (options) =>

@@ -6,6 +6,7 @@
  */
 import { type Client, Code, ConnectError } from '@connectrpc/connect';
 import { createServiceClient } from '@paymesh/platform/client/service-client';
+import type { MeshContext } from '@paymesh/platform/mesh/mesh-context';
 import { resilienceSnapshot } from '@paymesh/platform/resilience/registry';
 import {
   Health,
@@ -36,13 +37,17 @@ export interface GatewayHealth {
 const checkTimeoutMs = 1_000;
 const reuseMs = 500;
 
-export function gatewayHealth(urls: Readonly<Record<UpstreamName, string>>): GatewayHealth {
+export function gatewayHealth(
+  urls: Readonly<Record<UpstreamName, string>>,
+  mesh?: MeshContext,
+): GatewayHealth {
   const checkers = Object.entries(urls).map(([name, baseUrl]): [string, Client<typeof Health>] => [
     name,
     createServiceClient(Health, {
       // Its own resilience state: probing must neither trip nor be stopped by the API calls' breaker.
       upstream: `${name}.health`,
       baseUrl,
+      ...(mesh && { nodeOptions: mesh.clientOptions(name, baseUrl) }),
       policy: { timeoutMs: checkTimeoutMs, maxRetries: 0, breakerWindow: 1_000, breakerMinimumCalls: 1_000 },
     }),
   ]);

@@ -3,7 +3,7 @@
  * `/healthz`, an RPC (`/package.Service/Method`, any protocol), or the web app for other GET and
  * HEAD requests. Anything else goes to the RPC handler, which answers unknown paths with 404.
  */
-import type { RequestHandler } from '@paymesh/platform/server/plaintext-listener';
+import type { RequestHandler } from '@paymesh/platform/server/rpc-listener';
 import type { Logger } from '@paymesh/platform/telemetry/logger';
 import type { GatewayHealth } from '../health/upstream-health.js';
 import { arrivedOverTls } from '../rate-limit/client-address.js';

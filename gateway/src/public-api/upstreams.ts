@@ -4,6 +4,7 @@
  */
 import type { Client } from '@connectrpc/connect';
 import { createServiceClient } from '@paymesh/platform/client/service-client';
+import type { MeshContext } from '@paymesh/platform/mesh/mesh-context';
 import { rpcClientTelemetry } from '@paymesh/platform/telemetry/rpc-interceptors';
 import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { CurrencyService } from '@paymesh/proto/paymesh/currency/v1/currency_pb';
@@ -24,12 +25,18 @@ export const upstreamNames = Object.keys(upstreamServices) as UpstreamName[];
 
 export type UpstreamClients = { readonly [K in UpstreamName]: Client<(typeof upstreamServices)[K]> };
 
-export function createUpstreamClients(urls: Readonly<Record<UpstreamName, string>>): UpstreamClients {
+/** With `mesh`, every upstream is called over mTLS as the gateway's workload identity. */
+export function createUpstreamClients(
+  urls: Readonly<Record<UpstreamName, string>>,
+  mesh?: MeshContext,
+): UpstreamClients {
+  mesh?.assertCalls(upstreamNames);
   const client = <K extends UpstreamName>(name: K) =>
     createServiceClient(upstreamServices[name], {
       upstream: name,
       baseUrl: urls[name],
       interceptors: [rpcClientTelemetry({ upstream: name })],
+      ...(mesh && { nodeOptions: mesh.clientOptions(name, urls[name]) }),
     });
   return {
     users: client('users'),

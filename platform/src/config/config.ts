@@ -2,6 +2,7 @@
  * Configuration from the environment, validated once at start. A bad or missing variable stops the
  * process with a message naming it; secrets have no defaults.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 /** A configuration that failed validation; its message names every bad variable. */
@@ -56,6 +57,12 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** A lowercase token usable in database, stream and subject names. */
   name: () => z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lowercase letters, digits and underscores'),
+  /** A file that must exist when the service starts. */
+  file: () =>
+    z
+      .string()
+      .min(1)
+      .refine((v) => existsSync(v), 'no such file'),
 };
 
 /** The variables every service reads. */
@@ -72,6 +79,17 @@ export const serviceEnv = {
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),
+  /**
+   * The workload's mesh credentials (all three, or none): with them every east-west port requires
+   * and verifies a client certificate and answers only the callers mesh/topology.yaml allows, and
+   * every upstream is called over mTLS. Without them east-west traffic is plaintext, for a sidecar
+   * mesh (Linkerd) to secure, or for tests of the contracts alone.
+   */
+  MESH_TLS_CA_FILE: env.file().optional(),
+  MESH_TLS_CERT_FILE: env.file().optional(),
+  MESH_TLS_KEY_FILE: env.file().optional(),
+  /** The topology the mesh authorization reads (default: the repository's mesh/topology.yaml). */
+  MESH_TOPOLOGY_FILE: env.file().optional(),
 };
 
 export type ServiceConfig = z.infer<z.ZodObject<typeof serviceEnv>>;

@@ -3,9 +3,17 @@
  * the kit's always-on interceptors (errors, validation), with the gRPC health service, bounded
  * message sizes, and a graceful stop that lets every accepted call finish.
  */
-import { Code, ConnectError, type ConnectRouter, type Interceptor } from '@connectrpc/connect';
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createContextValues,
+  type Interceptor,
+} from '@connectrpc/connect';
 import type { ConnectNodeAdapterOptions } from '@connectrpc/connect-node';
 import { Health } from '@paymesh/proto/grpc/health/v1/health_pb';
+import { meshAuthorization, meshPeerKey } from '../mesh/mesh-authorization.js';
+import type { MeshContext } from '../mesh/mesh-context.js';
 import type { Logger } from '../telemetry/logger.js';
 import { createRpcRequestHandler } from '../transport/rpc-request-handler.js';
 import { validatorFor } from '../validation/message-validator.js';
@@ -13,8 +21,8 @@ import { validationInterceptor } from '../validation/validation-interceptor.js';
 import { errorInterceptor } from './error-interceptor.js';
 import { healthService } from './health-service.js';
 import type { Component } from './lifecycle.js';
-import { createPlaintextListener, type RequestHandler } from './plaintext-listener.js';
 import { Readiness } from './readiness.js';
+import { createRpcListener, type RequestHandler } from './rpc-listener.js';
 
 export interface RpcServerOptions {
   /** Registers the service's handlers: `(router) => router.service(AccountsService, handlers)`. */
@@ -26,6 +34,11 @@ export interface RpcServerOptions {
   outerInterceptors?: Interceptor[];
   /** Interceptors that run after validation, in order: auth and the like. */
   interceptors?: Interceptor[];
+  /**
+   * East-west security: mTLS with client certificates required, and only the callers the topology
+   * allows. Absent, the port is plaintext (behind a sidecar mesh, or the public edge).
+   */
+  mesh?: MeshContext;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -70,6 +83,7 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const closing = new AbortController();
   const cancelling = new AbortController();
+  const { mesh } = options;
 
   const handler = (options.requestHandler ?? createRpcRequestHandler)({
     routes(router) {
@@ -84,6 +98,8 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
     interceptors: [
       ...(options.outerInterceptors ?? []),
       errorInterceptor(logger),
+      // Before validation: a caller the topology refuses learns nothing about the contract.
+      ...(mesh ? [meshAuthorization(mesh.topology, mesh.self.name)] : []),
       validationInterceptor(),
       ...(options.interceptors ?? []),
     ],
@@ -91,13 +107,17 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
     writeMaxBytes: options.writeMaxBytes ?? 16 * 1024 * 1024,
     maxTimeoutMs: options.maxTimeoutMs,
     shutdownSignal: cancelling.signal,
+    ...(mesh && {
+      contextValues: (req) => createContextValues().set(meshPeerKey, listener.peerIdentity(req)),
+    }),
   });
 
-  const listener = createPlaintextListener(handler, {
+  const listener = createRpcListener(handler, {
     logger,
     maxConcurrentStreams: options.maxConcurrentStreams ?? 256,
     idleTimeoutMs: options.idleTimeoutMs ?? 65_000,
     headersTimeoutMs: options.headersTimeoutMs ?? 30_000,
+    tls: mesh?.credentials,
   });
 
   let stopping: Promise<void> | undefined;
@@ -128,7 +148,10 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
     },
     async start() {
       await listener.listen(options.port ?? 0, options.host ?? '0.0.0.0');
-      logger.info({ port: listener.port }, 'rpc server listening');
+      logger.info(
+        { port: listener.port, mtls: mesh ? mesh.credentials.identity : false },
+        'rpc server listening',
+      );
     },
     stop() {
       stopping ??= drain();

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectRouter, Interceptor } from '@connectrpc/connect';
 import type { z } from 'zod';
 import { ConfigError, env, loadConfig, type ServiceConfig, serviceEnv } from '../config/config.js';
+import { loadMeshContext, type MeshContext } from '../mesh/mesh-context.js';
 import { createLogger, type Logger } from '../telemetry/logger.js';
 import { createAdminServer, type StatusProvider } from './admin-server.js';
 import { type Component, Lifecycle } from './lifecycle.js';
@@ -32,6 +33,8 @@ export interface ServiceContext<C> {
   /** `lifecycle.use(component)` starts a component now; all stop in reverse order of start. */
   readonly lifecycle: Lifecycle;
   readonly readiness: Readiness;
+  /** The mesh identity and topology when the service runs with mTLS (MESH_TLS_*). */
+  readonly mesh?: MeshContext;
 }
 
 /** Makes a component from the loaded configuration (telemetry, a database, a consumer). */
@@ -65,7 +68,14 @@ export interface ServiceOptions<S extends Shape> {
     | 'idleTimeoutMs'
     | 'host'
     | 'requestHandler'
-  >;
+  > & {
+    /**
+     * `mesh` (default): with mesh credentials, callers must present a certificate the topology
+     * allows. `public`: the port takes anyone (the gateway, the only door from outside), while the
+     * service's own calls still go out over mTLS.
+     */
+    inbound?: 'mesh' | 'public';
+  };
   /** Where variables come from; tests pass their own. */
   source?: NodeJS.ProcessEnv;
   /** Replaces the logger made from SERVICE_NAME and LOG_LEVEL (tests capture logs). */
@@ -99,16 +109,26 @@ export async function startService<S extends Shape = Record<never, never>>(
   const logger = options.logger ?? createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   const readiness = new Readiness();
   const lifecycle = new Lifecycle(logger);
-  const context: ServiceContext<ConfigOf<S>> = { config, logger, lifecycle, readiness };
+  const mesh = await loadMeshContext(config, logger);
+  const context: ServiceContext<ConfigOf<S>> = {
+    config,
+    logger,
+    lifecycle,
+    readiness,
+    ...(mesh && { mesh }),
+  };
   const admin = createAdminServer({ readiness, logger, port: config.ADMIN_PORT });
   try {
+    if (mesh) await lifecycle.use({ name: 'mesh-credentials', stop: () => mesh.credentials.close() });
     // The admin port first: /livez answers while migrations run, and it closes last.
     await lifecycle.use(admin);
     for (const factory of options.components ?? []) await lifecycle.use(await factory(context));
     const api = await options.setup(context);
     await lifecycle.start();
+    const { inbound, ...serverOptions } = options.server ?? {};
     const rpc = createRpcServer({
-      ...options.server,
+      ...serverOptions,
+      ...(mesh && inbound !== 'public' && { mesh }),
       routes: api.routes,
       logger,
       readiness,

@@ -53,14 +53,25 @@ export interface ServiceDeps<S extends Schema, C, U extends Upstreams> {
 export type AppDeps<S extends Schema, C, U extends Upstreams, A> = ServiceDeps<S, C, U> & { readonly app: A };
 
 /** A durable consumer of one context's stream. */
-export interface ConsumerSpec<S extends Schema> {
+export interface ConsumerSpec<S extends Schema, D = unknown> {
   /** The context whose stream it reads, e.g. `transactions`. */
   context: string;
   /** Durable name, `<service>_<purpose>`; also its inbox key. */
   name: string;
-  handlers: EventHandlers<S>;
+  /** The handlers, or how to build them from the service's dependencies. */
+  handlers: EventHandlers<S> | ((deps: D) => EventHandlers<S>);
   maxDeliveries?: number;
   concurrency?: number;
+}
+
+/** What a service declares about its place in the mesh, to compare with mesh/topology.yaml. */
+export interface ServiceManifest {
+  /** The services it calls. */
+  readonly upstreams: readonly string[];
+  /** The contexts whose streams it consumes. */
+  readonly consumes: readonly string[];
+  /** The context whose stream it writes. */
+  readonly publishes?: string;
 }
 
 export interface ServiceDefinition<S extends Schema, E extends Shape, U extends Upstreams, A = undefined> {
@@ -80,7 +91,8 @@ export interface ServiceDefinition<S extends Schema, E extends Shape, U extends 
    */
   app?: (deps: ServiceDeps<S, ConfigOf<E>, U>) => A;
   routes: (deps: AppDeps<S, ConfigOf<E>, U, A>) => (router: ConnectRouter) => void;
-  consumers?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => ConsumerSpec<S>[];
+  /** Durable consumers, declared up front so the mesh's topology can be checked against them. */
+  consumers?: readonly ConsumerSpec<S, AppDeps<S, ConfigOf<E>, U, A>>[];
   /** Background jobs on a timer (hold expiry, saga recovery); they start after the consumers. */
   jobs?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => JobSpec[];
   relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'pollIntervalMs' | 'retentionMs'>;
@@ -96,6 +108,8 @@ export interface StartOptions {
 }
 
 export interface DefinedService<S extends Schema, E extends Shape, U extends Upstreams, A = undefined> {
+  /** Whom it calls, what it reads and writes: checked against mesh/topology.yaml. */
+  readonly manifest: ServiceManifest;
   /** Runs the service as this process: signals, exit codes. For main.ts. */
   run(): Promise<void>;
   /** Starts it in this process and returns it with its dependencies. For component tests. */
@@ -122,6 +136,11 @@ export function defineService<
     ]),
   );
   const envShape = { ...upstreamEnv, ...definition.env } as E;
+  const manifest: ServiceManifest = {
+    upstreams: Object.keys(definition.upstreams ?? {}),
+    consumes: [...new Set((definition.consumers ?? []).map((c) => c.context))],
+    ...(definition.publishes ? { publishes: definition.publishes } : {}),
+  };
 
   const options = (
     start: StartOptions,
@@ -131,7 +150,15 @@ export function defineService<
     source: start.source,
     logger: start.logger,
     server: definition.server,
-    async setup({ config, logger, lifecycle }) {
+    async setup({ config, logger, lifecycle, mesh }) {
+      // With mTLS the topology is law: code that calls or reads outside it does not start.
+      mesh?.assertCalls(manifest.upstreams);
+      const unlisted = manifest.consumes.filter((context) => !mesh?.self.consumes.includes(context));
+      if (mesh && unlisted.length) {
+        throw new Error(
+          `${mesh.self.name} consumes ${unlisted.join(', ')}, which mesh/topology.yaml does not list in ${mesh.self.name}.consumes`,
+        );
+      }
       const telemetry = initTelemetry({
         service: config.SERVICE_NAME,
         otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
@@ -189,14 +216,18 @@ export function defineService<
 
       const clientTelemetry = (upstream: string) => [rpcClientTelemetry({ upstream })];
       const clients = Object.fromEntries(
-        Object.entries(definition.upstreams ?? {}).map(([name, service]) => [
-          name,
-          createServiceClient(service, {
-            upstream: name,
-            baseUrl: String((config as Record<string, unknown>)[upstreamVariable(name)]),
-            interceptors: clientTelemetry(name),
-          }),
-        ]),
+        Object.entries(definition.upstreams ?? {}).map(([name, service]) => {
+          const baseUrl = String((config as Record<string, unknown>)[upstreamVariable(name)]);
+          return [
+            name,
+            createServiceClient(service, {
+              upstream: name,
+              baseUrl,
+              interceptors: clientTelemetry(name),
+              ...(mesh && { nodeOptions: mesh.clientOptions(name, baseUrl) }),
+            }),
+          ];
+        }),
       ) as ServiceDeps<S, C, U>['clients'];
 
       const base: ServiceDeps<S, C, U> = {
@@ -211,7 +242,8 @@ export function defineService<
       const jobs: Record<string, PeriodicJob> = {};
       onDeps(deps, jobs);
 
-      for (const spec of definition.consumers?.(deps) ?? []) {
+      for (const spec of definition.consumers ?? []) {
+        const handlers = typeof spec.handlers === 'function' ? spec.handlers(deps) : spec.handlers;
         let consumer: Awaited<ReturnType<typeof startConsumer>> | undefined;
         const consumerBus = bus;
         await lifecycle.use({
@@ -225,7 +257,7 @@ export function defineService<
               namespace: config.EVENT_NAMESPACE,
               context: spec.context,
               name: spec.name,
-              handlers: spec.handlers,
+              handlers,
               maxDeliveries: spec.maxDeliveries,
               concurrency: spec.concurrency,
             });
@@ -248,6 +280,7 @@ export function defineService<
   });
 
   return {
+    manifest,
     run: () => runService(options({}, () => {})),
     async start(start = {}) {
       let deps: AppDeps<S, C, U, A> | undefined;

@@ -392,6 +392,12 @@ class PendingExchange {
       return;
     }
     if (this.settled) return;
+    if (this.response.status === 0) {
+      // No response headers: the connection went away under the request (a TLS peer that refused
+      // our certificate after the handshake, a crash), as gRPC reports it.
+      this.fail(new ConnectError('the connection closed before the server answered', Code.Unavailable));
+      return;
+    }
     this.settled = true;
     this.signal.removeEventListener('abort', this);
     this.resolve(this.response);

@@ -38,14 +38,34 @@ const abortedCodes = new Set([
   'ECONNRESET',
 ]);
 const unavailableCodes = new Set(['ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED']);
+/**
+ * A TLS handshake that failed (refused client certificate, unknown CA, the server not the workload
+ * expected): as in gRPC, the connection could not be made, so UNAVAILABLE — and nothing was sent.
+ */
+const tlsVerifyCodes = new Set([
+  'ERR_MESH_PEER_IDENTITY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+]);
+const isTlsFailure = (code: string) => code.startsWith('ERR_SSL_') || tlsVerifyCodes.has(code);
 
 /** A Node error (or anything thrown) as a ConnectError: a peer hanging up is ABORTED, an unreachable one UNAVAILABLE. */
 export function errorFromNodeReason(reason: unknown): ConnectError {
-  if (reason instanceof ConnectError) return reason;
   const codes = nodeErrorCodes(reason);
+  if (reason instanceof ConnectError) {
+    // connect-node's session manager reports a failed handshake as INTERNAL.
+    if (reason.code !== Code.Internal || !codes.some(isTlsFailure)) return reason;
+    return new ConnectError(reason.rawMessage, Code.Unavailable, reason.metadata, undefined, reason.cause);
+  }
   const code = codes.some((c) => abortedCodes.has(c))
     ? Code.Aborted
-    : codes.some((c) => unavailableCodes.has(c))
+    : codes.some((c) => unavailableCodes.has(c) || isTlsFailure(c))
       ? Code.Unavailable
       : Code.Internal;
   const error = ConnectError.from(reason, code);

@@ -17,7 +17,7 @@ export const risk = defineService({
     ({ db, outbox, config }) =>
     (router) =>
       router.service(RiskService, riskHandlers(db, outbox, riskPolicyOf(config))),
-  consumers: () => [
+  consumers: [
     { context: 'transactions', name: 'risk_transfers', handlers: transferProjection() },
     { context: 'accounts', name: 'risk_accounts', handlers: accountProjection() },
   ],

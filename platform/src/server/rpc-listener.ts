@@ -1,9 +1,12 @@
 /**
- * One plaintext TCP port for every RPC protocol: HTTP/2 with prior knowledge (gRPC clients, Connect
- * over h2) and HTTP/1.1 (Connect JSON and gRPC-Web from browsers and curl). Node's plaintext http2
- * server cannot also speak HTTP/1.1, so the first bytes of each connection decide which server gets
- * it. (With TLS, ALPN decides instead: http2.createSecureServer with allowHTTP1 fills this role.)
- * It owns the connection side of a graceful shutdown too: GOAWAY, `Connection: close`, in-flight count.
+ * One TCP port for every RPC protocol: HTTP/2 (gRPC clients, Connect over h2) and HTTP/1.1 (Connect
+ * JSON and gRPC-Web from browsers and curl). In plaintext, node's http2 server cannot also speak
+ * HTTP/1.1, so the first bytes of each connection decide which server gets it. With mesh TLS, the
+ * handshake requires a client certificate from the mesh CA (none, or one from another CA, and the
+ * connection is refused before any request), ALPN picks the protocol, the caller's SPIFFE identity
+ * is remembered per connection for the authorization, and rotated certificates apply to new
+ * handshakes. It owns the connection side of a graceful shutdown too: GOAWAY, `Connection: close`,
+ * in-flight count.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, {
@@ -12,6 +15,9 @@ import http2, {
   type ServerHttp2Session,
 } from 'node:http2';
 import net, { type Socket } from 'node:net';
+import tls, { type TLSSocket } from 'node:tls';
+import type { MeshCredentials } from '../mesh/mesh-credentials.js';
+import { peerIdentityOf } from '../mesh/mesh-credentials.js';
 import type { Logger } from '../telemetry/logger.js';
 
 export type RequestHandler = (
@@ -27,6 +33,8 @@ export interface ListenerOptions {
   idleTimeoutMs: number;
   /** Time a client has to send its first request's headers. */
   headersTimeoutMs: number;
+  /** Mesh mTLS: client certificates required and verified; absent, the port is plaintext. */
+  tls?: MeshCredentials;
 }
 
 export interface RpcListener {
@@ -43,6 +51,8 @@ export interface RpcListener {
   closed(): Promise<void>;
   /** Closes every connection now, cutting off whatever still runs. */
   destroy(): void;
+  /** The SPIFFE identity the caller of a request proved in its handshake (mesh TLS only). */
+  peerIdentity(req: IncomingMessage | Http2ServerRequest): string | undefined;
 }
 
 const lingerMs = 2_000;
@@ -77,11 +87,14 @@ function releaseWhenAnswered(
   );
 }
 
-export function createPlaintextListener(handler: RequestHandler, options: ListenerOptions): RpcListener {
+export function createRpcListener(handler: RequestHandler, options: ListenerOptions): RpcListener {
   const { logger } = options;
   const sockets = new Set<Socket>();
   const undecided = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
+  /** Caller identity per TLS socket (HTTP/1.1) and per HTTP/2 session. */
+  const peers = new WeakMap<object, string>();
+  let connectingPeer: string | undefined;
   const h1Responses = new Set<ServerResponse>();
   let inFlight = 0;
   let shuttingDown = false;
@@ -120,6 +133,8 @@ export function createPlaintextListener(handler: RequestHandler, options: Listen
 
   const h2 = http2.createServer({ settings: { maxConcurrentStreams: options.maxConcurrentStreams } }, serve);
   h2.on('session', (session: ServerHttp2Session) => {
+    // Emitted inside h2.emit('connection'), right after `handOver` noted the socket's identity.
+    if (connectingPeer) peers.set(session, connectingPeer);
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
     session.setTimeout(options.idleTimeoutMs, () => session.close());
@@ -127,23 +142,61 @@ export function createPlaintextListener(handler: RequestHandler, options: Listen
   });
   h2.on('sessionError', (err) => logger.debug({ err }, 'http2 session error'));
 
-  const acceptor = net.createServer(
-    { noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 },
-    (socket) => {
-      sockets.add(socket);
-      socket.once('close', () => {
-        sockets.delete(socket);
-        undecided.delete(socket);
-        maybeClosed();
-      });
-      // Resets by clients are routine; the protocol servers report what matters.
-      socket.on('error', () => {});
-      // Our side is done (a closed HTTP/2 session, a `Connection: close` answer) and node waits for the
-      // peer to close its side; one that never does is cut off after a short linger.
-      socket.once('finish', () => setTimeout(() => socket.destroy(), lingerMs).unref());
-      route(socket);
-    },
-  );
+  const socketOptions = { noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 };
+  const credentials = options.tls;
+  const acceptor = credentials
+    ? tls.createServer(
+        {
+          ...socketOptions,
+          ...credentials.serverOptions(),
+          ALPNProtocols: ['h2', 'http/1.1'],
+          handshakeTimeout: options.headersTimeoutMs,
+        },
+        (socket) => accept(socket, () => handOver(socket)),
+      )
+    : net.createServer(socketOptions, (socket) => accept(socket, () => route(socket)));
+  if (credentials && acceptor instanceof tls.Server) {
+    const tlsServer = acceptor;
+    credentials.onChange(() => tlsServer.setSecureContext(credentials.serverOptions()));
+    // A refused handshake (no certificate, another CA) is the policy working, not an error.
+    tlsServer.on('tlsClientError', (err) => logger.debug({ err }, 'mesh TLS handshake refused'));
+  }
+
+  function accept(socket: Socket, dispatch: () => void): void {
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      undecided.delete(socket);
+      maybeClosed();
+    });
+    // Resets by clients are routine; the protocol servers report what matters.
+    socket.on('error', () => {});
+    // Our side is done (a closed HTTP/2 session, a `Connection: close` answer) and node waits for the
+    // peer to close its side; one that never does is cut off after a short linger.
+    socket.once('finish', () => setTimeout(() => socket.destroy(), lingerMs).unref());
+    dispatch();
+  }
+
+  /** A verified TLS connection: ALPN has chosen the protocol. */
+  function handOver(socket: TLSSocket): void {
+    const peer = peerIdentityOf(socket.getPeerCertificate());
+    if (!peer) {
+      // Verified by the mesh CA but without an identity: not a workload of this mesh.
+      socket.destroy();
+      return;
+    }
+    peers.set(socket, peer);
+    if (socket.alpnProtocol === 'h2') {
+      connectingPeer = peer;
+      try {
+        h2.emit('connection', socket);
+      } finally {
+        connectingPeer = undefined;
+      }
+    } else {
+      h1.emit('connection', socket);
+    }
+  }
 
   /** Reads until the bytes either are or cannot be the HTTP/2 preface, then hands the socket over. */
   function route(socket: Socket): void {
@@ -210,6 +263,11 @@ export function createPlaintextListener(handler: RequestHandler, options: Listen
     destroy() {
       for (const session of sessions) session.destroy();
       for (const socket of sockets) socket.destroy();
+    },
+    peerIdentity(req) {
+      return req instanceof http2.Http2ServerRequest
+        ? peers.get(req.stream.session ?? {})
+        : peers.get(req.socket);
     },
   };
 }
