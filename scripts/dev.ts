@@ -1,14 +1,17 @@
 /**
  * `npm start` (after the infrastructure is up): runs every service of the catalog that has
- * services/<name>/src/main.ts, each with its own port, database role and the shared NATS, output
- * prefixed by service name. Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after
+ * services/<name>/src/main.ts, each with its own port, database role and the shared NATS, and its
+ * mesh certificate from the development CA in .paymesh/mesh-tls (east-west calls are mTLS and the
+ * topology's policy holds, as in the cluster), output prefixed by service name. Ctrl-C or SIGTERM stops them all (SIGTERM, then SIGKILL after
  * PAYMESH_STOP_GRACE_MS); a second Ctrl-C kills at once. Nothing restarts by itself.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { credentialVariables } from '@paymesh/platform/mesh/certificates';
 import { loadTopology, serviceDatabaseUrl, serviceDirectory } from '@paymesh/platform/mesh/topology';
 import { upstreamVariable } from '@paymesh/platform/service/define-service';
 import { type ProcessSpec, supervise } from './lib/supervisor.js';
+import { ensureMeshCredentials } from './mesh-certs.js';
 
 const adminUrl = process.env.PAYMESH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const natsUrl = process.env.PAYMESH_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -16,10 +19,12 @@ const natsUrl = process.env.PAYMESH_NATS_URL ?? 'nats://127.0.0.1:4222';
 const graceMs = Number(process.env.PAYMESH_STOP_GRACE_MS ?? 15_000);
 
 const topology = await loadTopology(process.env.PAYMESH_TOPOLOGY || undefined);
+const mesh = await ensureMeshCredentials();
+if (mesh.issued.length) console.log(`mesh certificates issued in ${mesh.dir}: ${mesh.issued.join(', ')}`);
 const portOf = new Map(topology.services.map((s) => [s.name, s.port]));
 /** `<NAME>_URL` of every service a service calls, as the kit's defineService reads them. */
 const upstreamUrls = (calls: readonly string[]) =>
-  Object.fromEntries(calls.map((name) => [upstreamVariable(name), `http://127.0.0.1:${portOf.get(name)}`]));
+  Object.fromEntries(calls.map((name) => [upstreamVariable(name), `https://127.0.0.1:${portOf.get(name)}`]));
 const specs: ProcessSpec[] = topology.services
   .filter((service) => existsSync(join(serviceDirectory(service.name), 'src', 'main.ts')))
   .map((service) => ({
@@ -34,6 +39,7 @@ const specs: ProcessSpec[] = topology.services
       ADMIN_PORT: String(service.adminPort),
       ...(service.database ? { DATABASE_URL: serviceDatabaseUrl(adminUrl, service.database) } : {}),
       ...upstreamUrls(service.calls),
+      ...credentialVariables(mesh.files(service.name)),
       NATS_URL: natsUrl,
       EVENT_NAMESPACE: topology.namespace,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

@@ -1,15 +1,34 @@
 /**
  * The system under test: paymesh services as real processes (`node --import tsx src/main.ts`), each
  * on its own throwaway database, all on one unique event namespace, wired to each other as
- * mesh/topology.yaml says. A service can be killed with SIGKILL and restarted on the same ports and
- * database, the way a crash and a reschedule look in production.
+ * mesh/topology.yaml says — over mTLS by default, with a development CA of its own, one certificate
+ * per service, and the topology's authorization on every east-west port. A service can be killed
+ * with SIGKILL and restarted on the same ports and database, the way a crash and a reschedule look
+ * in production.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DescService } from '@bufbuild/protobuf';
 import type { Client } from '@connectrpc/connect';
 import { createServiceClient } from '../client/service-client.js';
-import { loadTopology, type MeshService, serviceDirectory, type Topology } from '../mesh/topology.js';
+import {
+  type CredentialFiles,
+  credentialVariables,
+  type WrittenCredentials,
+  writeMeshCredentials,
+} from '../mesh/certificates.js';
+import { loadMeshCredentials, type MeshCredentials } from '../mesh/mesh-credentials.js';
+import {
+  inboundRules,
+  loadTopology,
+  type MeshService,
+  meshService,
+  serviceDirectory,
+  type Topology,
+} from '../mesh/topology.js';
 import { connectBus } from '../nats/connection.js';
 import { deleteNamespaceStreams, ensureEventStreams } from '../nats/streams.js';
 import { upstreamVariable } from '../service/define-service.js';
@@ -29,18 +48,33 @@ export interface SystemOptions {
    * on one Postgres, whose max_connections (100 by default) every system shares.
    */
   databasePoolMax?: number;
+  /**
+   * East-west mTLS with the topology enforced (default true). Off, every port is plaintext: for
+   * tools that cannot present a client certificate (the Pact verifier).
+   */
+  mtls?: boolean;
+}
+
+export interface ClientOptions {
+  /**
+   * The workload the test client speaks as (its certificate); by default the first caller the
+   * topology allows on that service. Only meaningful with mTLS.
+   */
+  as?: string;
 }
 
 export interface RunningSystem {
   readonly namespace: string;
   readonly natsUrl: string;
-  /** `http://127.0.0.1:<port>` of a service's RPC port. */
+  /** `https://127.0.0.1:<port>` (or http without mTLS) of a service's RPC port. */
   url(service: string): string;
+  /** The credential files of a workload of this system's mesh (mTLS only), e.g. for a grpc-js client. */
+  credentials(workload: string): CredentialFiles;
   /** `http://127.0.0.1:<port>` of a service's admin port (`/readyz`, `/metrics`). */
   adminUrl(service: string): string;
   databaseUrl(service: string): string;
   /** A kit client of a service (deadline, safe retries), with room for the load a test drives. */
-  client<T extends DescService>(service: string, desc: T): Client<T>;
+  client<T extends DescService>(service: string, desc: T, options?: ClientOptions): Client<T>;
   /** SIGKILL: no drain, no flush. Resolves once the process is gone. */
   kill(service: string): Promise<void>;
   /** Starts a killed or stopped service again on the same ports and database; waits until ready. */
@@ -82,6 +116,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       output: [],
     });
   }
+  const mtls = options.mtls ?? true;
+  const meshDir = mtls ? await mkdtemp(join(tmpdir(), 'paymesh-mesh-')) : undefined;
+  // Every workload of the catalog gets a certificate: tests speak as any of them.
+  const mesh: WrittenCredentials | undefined = meshDir
+    ? await writeMeshCredentials(meshDir, {
+        identities: Object.fromEntries(topology.services.map((s) => [s.name, s.identity])),
+      })
+    : undefined;
+  const scheme = mesh ? 'https' : 'http';
   const bus = await connectBus(natsUrl, 'system-test-setup');
   try {
     const contexts = [...new Set(topology.services.flatMap((s) => (s.context ? [s.context] : [])))];
@@ -105,8 +148,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     EVENT_NAMESPACE: namespace,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     DATABASE_POOL_MAX: String(options.databasePoolMax ?? 5),
+    ...(mesh && credentialVariables(mesh.files(m.spec.name))),
     ...Object.fromEntries(
-      m.spec.calls.map((callee) => [upstreamVariable(callee), `http://127.0.0.1:${member(callee).port}`]),
+      m.spec.calls.map((callee) => [
+        upstreamVariable(callee),
+        `${scheme}://127.0.0.1:${member(callee).port}`,
+      ]),
     ),
     ...options.env?.[m.spec.name],
   });
@@ -145,23 +192,39 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   process.once('exit', killAll);
 
   const clients = new Map<string, Client<DescService>>();
+  // Test clients may speak as any workload; loaded up front so `client()` stays synchronous.
+  const loaded = new Map<string, MeshCredentials>();
+  if (mesh)
+    for (const s of topology.services)
+      loaded.set(s.name, await loadMeshCredentials(mesh.files(s.name), { watchIntervalMs: 0 }));
   const system: RunningSystem = {
     namespace,
     natsUrl,
-    url: (name) => `http://127.0.0.1:${member(name).port}`,
+    url: (name) => `${scheme}://127.0.0.1:${member(name).port}`,
+    credentials(workload) {
+      if (!mesh) throw new Error('this system runs without mTLS');
+      meshService(topology, workload);
+      return mesh.files(workload);
+    },
     adminUrl: (name) => `http://127.0.0.1:${member(name).adminPort}`,
     databaseUrl: (name) => {
       const database = member(name).database;
       if (!database) throw new Error(`${name} owns no database`);
       return database.url;
     },
-    client<T extends DescService>(name: string, desc: T): Client<T> {
-      const key = `${name}/${desc.typeName}`;
+    client<T extends DescService>(name: string, desc: T, clientOptions: ClientOptions = {}): Client<T> {
+      const as = mesh ? (clientOptions.as ?? defaultCaller(topology, name)) : undefined;
+      const key = `${name}/${desc.typeName}/${as ?? ''}`;
       let client = clients.get(key);
       if (!client) {
+        const credentials = as ? loaded.get(as) : undefined;
+        if (as && !credentials) throw new Error(`${as} is not a workload of mesh/topology.yaml`);
         client = createServiceClient(desc, {
-          upstream: `system-test-${namespace}-${name}`,
+          upstream: `system-test-${namespace}-${name}-${as ?? 'plain'}`,
           baseUrl: system.url(name),
+          ...(credentials && {
+            nodeOptions: credentials.clientOptions(meshService(topology, name).identity),
+          }),
           // Tests drive load and faults on purpose: the client must not shed it before the system does.
           policy: {
             timeoutMs: 30_000,
@@ -190,6 +253,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         await cleanup.close();
       }
       await Promise.all([...members.values()].map((m) => m.database?.drop()));
+      for (const credentials of loaded.values()) credentials.close();
+      if (meshDir) await rm(meshDir, { recursive: true, force: true });
     },
   };
 
@@ -201,6 +266,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw err;
   }
   return system;
+}
+
+/** The identity a test client takes to call `service` by default: its first caller in the catalog. */
+function defaultCaller(topology: Topology, service: string): string {
+  const caller = inboundRules(topology, service)[0]?.caller;
+  if (!caller) throw new Error(`no service calls ${service} in mesh/topology.yaml: pass { as } to client()`);
+  return caller;
 }
 
 function serviceOf(topology: Topology, name: string): MeshService {
