@@ -89,11 +89,14 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
     routes(router) {
       options.routes(router);
       healthService(readiness, { closing: closing.signal })(router);
+      const served = new Set<string>();
       for (const { method, service } of router.handlers) {
         // A contract rule that cannot hold stops the server here, not on the first request.
         validatorFor(method.input);
-        if (service.typeName !== Health.typeName) readiness.addService(service.typeName);
+        if (service.typeName !== Health.typeName) served.add(service.typeName);
       }
+      for (const typeName of served) readiness.addService(typeName);
+      if (mesh) assertServes(mesh, [...served]);
     },
     interceptors: [
       ...(options.outerInterceptors ?? []),
@@ -158,6 +161,18 @@ export function createRpcServer(options: RpcServerOptions): RpcServer {
       return stopping;
     },
   };
+}
+
+/** The topology's policies name these services' methods: what is served must be what it says. */
+function assertServes(mesh: MeshContext, served: readonly string[]): void {
+  const listed = mesh.self.serves;
+  const unlisted = served.filter((name) => !listed.includes(name));
+  const missing = listed.filter((name) => !served.includes(name));
+  if (unlisted.length || missing.length) {
+    throw new Error(
+      `${mesh.self.name} serves [${served.join(', ')}] but mesh/topology.yaml says serves: [${listed.join(', ')}]`,
+    );
+  }
 }
 
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
