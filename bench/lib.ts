@@ -16,14 +16,101 @@ export interface Figure {
   /** value ÷ baseline.value (for rates) — the number the goal is about. */
   ratio: number;
   goal?: { ratio: number; met: boolean };
+  /** Goals of the run that are limits rather than ratios (e.g. p99 ≤ 100 ms at half load). */
+  bounds?: Bound[];
   /** Further figures of the run (latency percentiles, double-applies...). */
   extra?: Record<string, number | string>;
+  /** What the HTML report draws for this figure. */
+  charts?: FigureCharts;
+}
+
+/** A measured value held to an upper limit. */
+export interface Bound {
+  name: string;
+  value: number;
+  unit: string;
+  atMost: number;
+  met: boolean;
+}
+
+/** Completion latencies counted into buckets of equal width, with an overflow bucket at the end. */
+export interface LatencyHistogram {
+  /** e.g. "half load (21 transfers/s, open loop)". */
+  label: string;
+  bucketMs: number;
+  /** counts[i] holds latencies in [i·bucketMs, (i+1)·bucketMs); the last one everything above. */
+  counts: number[];
+  /** Whether the last bucket holds everything from its lower edge up (latencies beyond the range). */
+  overflow: boolean;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** A limit the goal sets, drawn as a line (e.g. 100 ms). */
+  goalMs?: number;
+}
+
+/** Completed operations in each second of one or more load phases, drawn one after the other. */
+export interface ThroughputTimeline {
+  label: string;
+  unit: string;
+  segments: { label: string; perSecond: number[] }[];
+}
+
+export interface FigureCharts {
+  histograms?: LatencyHistogram[];
+  timelines?: ThroughputTimeline[];
+}
+
+/** One service process of a running system, measured. */
+export interface ProcessFacts {
+  service: string;
+  /** VmRSS once the system was up and nothing had called it yet. */
+  idleRssMiB: number;
+  /** VmRSS after the load, idle again. */
+  rssAfterLoadMiB?: number;
+  /** A graceful stop and a start again until /readyz answers (its database exists then). */
+  restartMs: number;
+}
+
+/** The cost of a whole system: bringing it up and keeping it idle. */
+export interface SystemFacts {
+  services: string[];
+  /** startSystem's wall time: databases, streams, every service started in order until ready. */
+  startupMs: number;
+  processes: ProcessFacts[];
+}
+
+/** What a suite hands back: its figures and, when it ran a whole system, that system's facts. */
+export interface SuiteResult {
+  figures: Figure[];
+  system?: SystemFacts;
+}
+
+/** The machine a run took place on; the load average says how busy it was with other work. */
+export interface Machine {
+  cpus: number;
+  cpuModel: string | undefined;
+  memoryGiB: number;
+  node: string;
+  /** os.loadavg() (1, 5, 15 min) when the run began and when it ended. */
+  loadAverage?: { start: number[]; end: number[] };
+}
+
+/** A whole run, as bench/results/<date>.json holds it and the HTML report shows it. */
+export interface BenchResults {
+  date: string;
+  runs: number;
+  machine: Machine;
+  figures: Figure[];
+  system?: SystemFacts;
 }
 
 export interface Suite {
   name: string;
   /** Runs the suite; `runs` is how many samples of each side to take. */
-  run(options: { runs: number; log: (line: string) => void }): Promise<Figure[]>;
+  run(options: { runs: number; log: (line: string) => void }): Promise<Figure[] | SuiteResult>;
 }
 
 export function median(values: readonly number[]): number {
@@ -40,6 +127,30 @@ export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+}
+
+/** The figure of samples taken beside baseline samples: their medians and the ratio the goal is about. */
+export function figureOf(options: {
+  name: string;
+  unit: string;
+  samples: number[];
+  baseline: { name: string; samples: number[] };
+  goalRatio?: number;
+}): Figure {
+  const value = median(options.samples);
+  const baseValue = median(options.baseline.samples);
+  const ratio = value / baseValue;
+  return {
+    name: options.name,
+    unit: options.unit,
+    value,
+    samples: options.samples,
+    baseline: { name: options.baseline.name, value: baseValue, samples: options.baseline.samples },
+    ratio,
+    ...(options.goalRatio === undefined
+      ? {}
+      : { goal: { ratio: options.goalRatio, met: ratio >= options.goalRatio } }),
+  };
 }
 
 /**
@@ -64,22 +175,16 @@ export async function compare(options: {
       `  ${options.name} run ${i + 1}/${options.runs}: ${fmt(samples.at(-1))} vs ${options.baseline.name} ${fmt(base.at(-1))} ${options.unit}`,
     );
   }
-  const value = median(samples);
-  const baseValue = median(base);
-  const ratio = value / baseValue;
-  return {
+  return figureOf({
     name: options.name,
     unit: options.unit,
-    value,
     samples,
-    baseline: { name: options.baseline.name, value: baseValue, samples: base },
-    ratio,
-    ...(options.goalRatio === undefined
-      ? {}
-      : { goal: { ratio: options.goalRatio, met: ratio >= options.goalRatio } }),
-  };
+    baseline: { name: options.baseline.name, samples: base },
+    ...(options.goalRatio === undefined ? {} : { goalRatio: options.goalRatio }),
+  });
 }
 
-function fmt(n: number | undefined): string {
+/** A rate as the log lines print it: rounded, with thousands separators. */
+export function fmt(n: number | undefined): string {
   return n === undefined ? '-' : Math.round(n).toLocaleString('en-US');
 }

@@ -4,11 +4,11 @@
  * writes a CPU profile of each service (let the script end: a killed run writes none).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import pg from 'pg';
 import { fundedAccounts } from '../funded-accounts.js';
+import { cpuMs, pidOf } from '../process-stats.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
 // PROFILE_DIR=<dir> writes a CPU profile of each service there when it stops.
@@ -33,7 +33,7 @@ try {
   const tx = system.client('transactions', TransactionsService);
   const ids = await fundedAccounts(system, { count: 100, amount: 10n ** 12n });
   const services = ['accounts', 'risk', 'currency', 'transactions'];
-  const cpuBefore = services.map((name) => cpuMs(system.pid(name)));
+  const cpuBefore = services.map((name) => cpuMs(pidOf(system, name)));
   const latencies: number[] = [];
   const durationMs = Number(process.env.DURATION_MS ?? 5000);
   const deadline = performance.now() + durationMs;
@@ -54,7 +54,7 @@ try {
       }
     }),
   );
-  const cpuAfter = services.map((name) => cpuMs(system.pid(name)));
+  const cpuAfter = services.map((name) => cpuMs(pidOf(system, name)));
   latencies.sort((x, y) => x - y);
   console.table(
     services.map((name, i) => ({
@@ -78,14 +78,6 @@ try {
   await client.end();
 } finally {
   await system.dispose();
-}
-
-/** CPU time (user + system) a process has used so far, from /proc. */
-function cpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  return (ticks * 1000) / 100;
 }
 
 function must<T>(value: T | undefined): T {
