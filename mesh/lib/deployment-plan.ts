@@ -78,7 +78,7 @@ export const ports = { rpc: 'grpc', edge: 'http', admin: 'admin' } as const;
 export const IMAGE = 'paymesh';
 export const IMAGE_TAG = 'dev';
 
-/** The edge (gateway/, the only public door) lives outside services/. */
+/** The edge (the gateway, the only public door), as the topology marks it. */
 export function isEdge(service: MeshService): boolean {
-  return !serviceWorkdir(service.name).startsWith('services/');
+  return service.edge;
 }

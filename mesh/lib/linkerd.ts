@@ -133,6 +133,19 @@ export function probeAccess(name: string, namespace: string, serverName: string,
   ];
 }
 
+/** A `/metrics` route on `serverName` that only the scrapers may read. */
+export function metricsAccess(name: string, namespace: string, serverName: string): KubeObject[] {
+  return [
+    inboundRoute(name, namespace, serverName, [{ type: 'Exact', value: '/metrics' }], 'GET'),
+    authorization(
+      name,
+      namespace,
+      { kind: 'HTTPRoute', name },
+      { kind: 'MeshTLSAuthentication', name: METRICS_SCRAPERS },
+    ),
+  ];
+}
+
 /** An opaque (non-HTTP) port open to the workloads of `serviceAccounts` only. */
 export function opaquePortAccess(
   name: string,

@@ -1,6 +1,7 @@
 /**
  * The OpenTelemetry collector: OTLP/HTTP in (every service's spans), a scrape of every service's
- * admin `/metrics` (found through the pods' `admin` ports, hence its read-only Role), batched and
+ * admin `/metrics` and every Postgres instance's exporter (found by the pods' port names, hence
+ * its read-only Role), batched and
  * written out by the `debug` exporter (the former `logging` one) until a backend is added as an
  * `otlp` exporter. Its Linkerd policy takes OTLP only from paymesh's services and probes only
  * from the kubelet.
@@ -11,6 +12,7 @@ import { ports } from './deployment-plan.js';
 import { authorization, meshAuthentication, probeAccess, server, workloadSelector } from './linkerd.js';
 import { appLabels, type KubeObject, meta, NAME_LABEL } from './manifest.js';
 import { containerSecurityContext, podSecurityContext } from './pod-security.js';
+import { CNPG_METRICS_PORT_NAME } from './postgres.js';
 
 export const COLLECTOR = 'otel-collector';
 export const OTLP_HTTP_PORT = 4318;
@@ -141,12 +143,13 @@ function collectorConfig(namespace: string) {
                 {
                   source_labels: ['__meta_kubernetes_pod_container_port_name'],
                   action: 'keep',
-                  regex: ports.admin,
+                  regex: `${ports.admin}|${CNPG_METRICS_PORT_NAME}`,
                 },
                 {
                   source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
                   target_label: 'service',
                 },
+                { source_labels: ['__meta_kubernetes_pod_label_cnpg_io_cluster'], target_label: 'database' },
                 { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
               ],
             },

@@ -18,8 +18,8 @@ import {
   ANY_MESH_IDENTITY,
   authorization,
   inboundRoute,
-  METRICS_SCRAPERS,
   meshAuthentication,
+  metricsAccess,
   probeAccess,
   server,
   workloadSelector,
@@ -135,7 +135,6 @@ function rpcPolicy(plan: DeploymentPlan, service: MeshService): KubeObject[] {
 function adminPolicy(plan: DeploymentPlan, service: MeshService): KubeObject[] {
   const { namespace } = plan;
   const admin = names.adminServer(service.name);
-  const metrics = `${admin}-metrics`;
   return [
     server(admin, namespace, {
       selector: workloadSelector(service.name),
@@ -143,12 +142,6 @@ function adminPolicy(plan: DeploymentPlan, service: MeshService): KubeObject[] {
       proxyProtocol: 'HTTP/1',
     }),
     ...probeAccess(`${admin}-probes`, namespace, admin, ['/livez', '/readyz']),
-    inboundRoute(metrics, namespace, admin, [{ type: 'Exact', value: '/metrics' }], 'GET'),
-    authorization(
-      metrics,
-      namespace,
-      { kind: 'HTTPRoute', name: metrics },
-      { kind: 'MeshTLSAuthentication', name: METRICS_SCRAPERS },
-    ),
+    ...metricsAccess(`${admin}-metrics`, namespace, admin),
   ];
 }
