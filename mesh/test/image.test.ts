@@ -35,12 +35,10 @@ describe('the image the Deployments run', () => {
 
   it('runs as the non-root user the pods require', () => {
     const user = stage.findLast((line) => line.startsWith('USER '));
-    for (const { d } of appContainers())
-      assert.equal(
-        user,
-        `USER ${workloadSpec(d).template.spec.securityContext?.runAsUser}:1000`,
-        d.metadata.name,
-      );
+    for (const { d } of appContainers()) {
+      const pod = workloadSpec(d).template.spec.securityContext;
+      assert.equal(user, `USER ${pod?.runAsUser}:${pod?.runAsGroup}`, d.metadata.name);
+    }
   });
 
   it("holds every service's working directory and entry point, and the web app the gateway serves", () => {
