@@ -8,6 +8,8 @@
 export interface Figure {
   /** e.g. "rpc-hop". */
   name: string;
+  /** One sentence on what is measured, for the report. */
+  about?: string;
   unit: string;
   /** Median of the system's samples. */
   value: number;

@@ -96,9 +96,10 @@ function figureSection(f: Figure): string {
     ...(f.charts?.histograms ?? []).map((h) => `<h3>Latency: ${escapeHtml(h.label)}</h3>${histogramSvg(h)}`),
     ...(f.charts?.timelines ?? []).map((t) => `<h3>Throughput: ${escapeHtml(t.label)}</h3>${timelineSvg(t)}`),
   ];
-  if (!extra.length && !charts.length) return '';
+  if (!extra.length && !charts.length && !f.about) return '';
   return [
     `<h2>${escapeHtml(f.name)}</h2>`,
+    f.about ? `<p>${escapeHtml(f.about)}</p>` : '',
     `<p>Samples: ${escapeHtml(f.samples.map(number).join(', '))} ${escapeHtml(f.unit)}; ${escapeHtml(f.baseline.name)}: ${escapeHtml(f.baseline.samples.map(number).join(', '))}.</p>`,
     extra.length ? table(['', ''], extra) : '',
     ...charts,

@@ -14,6 +14,8 @@ const PLOT = { width: WIDTH - MARGIN.left - MARGIN.right, height: HEIGHT - MARGI
 const X_LABELS = 10;
 /** A timeline labels every this many seconds of each phase. */
 const SECONDS_LABELLED = 5;
+/** About the width of one character of an 11 px label. */
+const CHAR_WIDTH = 7;
 
 export function histogramSvg(h: LatencyHistogram): string {
   const peak = Math.max(1, ...h.counts);
@@ -28,8 +30,11 @@ export function histogramSvg(h: LatencyHistogram): string {
     return bar(MARGIN.left + i * width, width, n, axis.top, `${range} ms: ${n} transfers`);
   });
   const every = Math.ceil(h.counts.length / X_LABELS);
+  // The overflow bucket's label replaces the regular ones it would overlap.
+  const labelled = (i: number) =>
+    h.overflow ? i === regular || (i % every === 0 && i <= regular - every) : i % every === 0;
   const labels = h.counts.flatMap((_, i) =>
-    i % every === 0 || (h.overflow && i === regular)
+    labelled(i)
       ? [
           xLabel(
             MARGIN.left + i * width,
@@ -67,6 +72,8 @@ export function timelineSvg(t: ThroughputTimeline): string {
   const width = PLOT.width / Math.max(1, total);
   const parts: string[] = [...axis.svg];
   let offset = 0;
+  /** Where the last phase label on the upper row ends: a label that would overlap it goes lower. */
+  let upperRowEnd = Number.NEGATIVE_INFINITY;
   for (const segment of t.segments) {
     const x0 = MARGIN.left + offset * width;
     segment.perSecond.forEach((n, i) => {
@@ -80,8 +87,12 @@ export function timelineSvg(t: ThroughputTimeline): string {
     const x1 = x0 + segment.perSecond.length * width;
     parts.push(
       `<line class="mean" x1="${n2(x0)}" x2="${n2(x1)}" y1="${n2(y)}" y2="${n2(y)}"><title>${escapeHtml(`${segment.label}: mean ${mean.toFixed(1)} per second`)}</title></line>`,
-      `<line class="sep" x1="${n2(x0)}" x2="${n2(x0)}" y1="${MARGIN.top - 14}" y2="${MARGIN.top + PLOT.height}"/>`,
-      `<text class="seg" x="${n2(x0 + 3)}" y="${MARGIN.top - 4}">${escapeHtml(segment.label)}</text>`,
+      `<line class="sep" x1="${n2(x0)}" x2="${n2(x0)}" y1="${MARGIN.top - 28}" y2="${MARGIN.top + PLOT.height}"/>`,
+    );
+    const upper = x0 > upperRowEnd;
+    if (upper) upperRowEnd = x0 + 9 + segment.label.length * CHAR_WIDTH;
+    parts.push(
+      `<text class="seg" x="${n2(x0 + 3)}" y="${MARGIN.top - (upper ? 18 : 4)}">${escapeHtml(segment.label)}</text>`,
     );
     offset += segment.perSecond.length;
   }

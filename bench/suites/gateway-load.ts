@@ -269,6 +269,9 @@ function figures(run: LoadRun, protocol: GatewayProtocol) {
     baseline: { name: 'pg-transfer-leg', samples: run.legRates },
     goalRatio: RATIO_GOAL,
   });
+  throughput.about =
+    'Transfers completed per second through the gateway (the whole saga: risk, hold, capture, every commit durable), ' +
+    `${CONCURRENCY} in flight, beside 8 clients writing ledger legs straight through pg.`;
   throughput.bounds = [
     { name: 'p99 at half load', value: round(p99), unit: 'ms', atMost: P99_GOAL_MS, met: p99 <= P99_GOAL_MS },
   ];
@@ -315,6 +318,9 @@ function figures(run: LoadRun, protocol: GatewayProtocol) {
     samples: run.samples.map((s) => s.eventsPerSecond),
     baseline: { name: 'jetstream-publish', samples: run.publishRates },
   });
+  events.about =
+    "Events the services' outbox relays published to JetStream per second during the same samples, " +
+    'beside batched publishing straight from memory: how much of the broker the money path uses.';
   events.extra = {
     'events per completed transfer': round(
       run.samples.reduce((n, s) => n + s.eventsPerSecond * (s.phase.elapsedMs / 1000), 0) /

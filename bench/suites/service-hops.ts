@@ -1,13 +1,12 @@
 /**
- * One RPC hop to each service process of a running system: grpc.health.v1 Check (the trivial unary
- * every kit service serves; it runs the service's readiness checks, a `select 1` and the NATS
- * connection's state, where the service has them) through the kit client (`system.client`:
- * deadline, retries, breaker, bulkhead), 32 in flight over one HTTP/2 connection, beside the raw
- * `node:http2` echo of an Echo call's bytes in this process (bench/baselines/http2-echo.ts); goal
- * ≥ 0.36 of it on every service. `extra` has the CPU per call of the client (this process) and of
- * the service process.
+ * One RPC hop to each service process of a running system (east-west over the mesh's mTLS, the
+ * gateway on its plaintext public port): grpc.health.v1 Check, the trivial unary every kit service
+ * serves (it runs the service's readiness checks: a `select 1` and the NATS connection's state,
+ * where the service has them), through the kit client (deadline, retries, breaker, bulkhead), 32 in
+ * flight over one HTTP/2 connection, beside the raw `node:http2` echo of an Echo call's bytes in this
+ * process (bench/baselines/http2-echo.ts); goal ≥ 0.36 of it on every service. `extra` has the CPU
+ * per call of the client (this process) and of the service process.
  */
-
 import { createServiceClient } from '@paymesh/platform/client/service-client';
 import { type RunningSystem, startSystem } from '@paymesh/platform/testing/system';
 import { Health } from '@paymesh/proto/grpc/health/v1/health_pb';
@@ -62,6 +61,9 @@ export const suite: Suite = {
           goalRatio: GOAL_RATIO,
           log,
         });
+        const channel =
+          service === 'gateway' ? 'its plaintext public port' : 'mTLS, as a caller the topology allows';
+        figure.about = `grpc.health.v1 Check on the ${service} process through the kit client over ${channel}, 32 in flight, beside a raw node:http2 echo (plaintext, client and server in this process).`;
         figure.extra = {
           'client cpu µs/call': Math.round(median(cpu.client)),
           [`${service} process cpu µs/call (≈, warm-up included)`]: Math.round(median(cpu.server)),
