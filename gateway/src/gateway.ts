@@ -52,8 +52,6 @@ function gatewayOptions(start: GatewayStartOptions): ServiceOptions<typeof gatew
     source: start.source,
     logger: start.logger,
     server: {
-      // The only door from outside: no client certificate asked; its own calls go out over mTLS.
-      inbound: 'public',
       readMaxBytes: PUBLIC_READ_MAX_BYTES,
       requestHandler(options) {
         if (!edge) throw new Error('the gateway built its server before its setup ran');

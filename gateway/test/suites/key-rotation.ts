@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Code } from '@connectrpc/connect';
 import { reasonOf } from '@paymesh/platform/errors/domain-error';
+import { credentialVariables } from '@paymesh/platform/mesh/certificates';
 import { type RunningSystem, startSystem } from '@paymesh/platform/testing/system';
 import { waitFor } from '@paymesh/platform/testing/wait-for';
 import { UsersService } from '@paymesh/proto/paymesh/users/v1/users_pb';
@@ -36,6 +37,8 @@ export function keyRotationSuite(sys: () => GatewaySystem) {
       gateway = await startGatewayProcess({
         ...upstreamEnv(sys()),
         USERS_URL: rotating.url('users'),
+        // That users trusts its own system's mesh CA: the gateway speaks with a certificate from it.
+        ...credentialVariables(rotating.credentials('gateway')),
         EVENT_NAMESPACE: rotating.namespace,
         JWKS_REFETCH_COOLDOWN_MS: '500',
       });

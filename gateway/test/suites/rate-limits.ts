@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { errorInfoOf, reasonOf } from '@paymesh/platform/errors/domain-error';
+import { credentialVariables } from '@paymesh/platform/mesh/certificates';
 import { CurrencyService } from '@paymesh/proto/paymesh/currency/v1/currency_pb';
 import { Redis } from 'ioredis';
 import { failure, gatewayClient, type Member, member, postJson, signUp } from '../support/gateway-clients.js';
@@ -16,10 +17,11 @@ export const REDIS_URL = process.env.PAYMESH_REDIS_URL ?? 'redis://127.0.0.1:637
 const PER_USER = 3;
 const WINDOW_SECONDS = 60;
 
-/** The variables of a gateway in front of the system's services. */
+/** The variables of a gateway in front of the system's services, with the gateway's mesh certificate. */
 export function upstreamEnv(sys: GatewaySystem): Record<string, string> {
   const { system } = sys;
   return {
+    ...credentialVariables(system.credentials('gateway')),
     USERS_URL: system.url('users'),
     ACCOUNTS_URL: system.url('accounts'),
     TRANSACTIONS_URL: system.url('transactions'),

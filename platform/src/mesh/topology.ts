@@ -37,6 +37,8 @@ export interface MeshService {
   readonly serves: readonly string[];
   /** Its workload identity, `spiffe://<trustDomain>/ns/<namespace>/sa/<name>`. */
   readonly identity: string;
+  /** The public door: its port takes outside clients, without client certificates. */
+  readonly edge: boolean;
 }
 
 export interface Topology {
@@ -86,7 +88,8 @@ export function parseTopology(text: string, source = 'topology'): Topology {
       problems.push(`${at}: must be a mapping`);
       continue;
     }
-    const { port, adminPort, database, context } = raw;
+    const { port, adminPort, database, context, edge } = raw;
+    if (edge !== undefined && typeof edge !== 'boolean') problems.push(`${at}.edge: must be true or false`);
     const { calls, methodNames } = callList(raw.calls, `${at}.calls`, problems);
     const serves = protoServiceList(raw.serves, `${at}.serves`, problems);
     const consumes = tokenList(raw.consumes, `${at}.consumes`, problems);
@@ -107,6 +110,7 @@ export function parseTopology(text: string, source = 'topology'): Topology {
       consumes,
       serves,
       identity: `spiffe://${String(trustDomain)}/ns/${String(namespace)}/sa/${name}`,
+      edge: edge === true,
     });
   }
   const names = new Set(services.map((s) => s.name));

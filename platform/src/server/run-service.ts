@@ -68,14 +68,7 @@ export interface ServiceOptions<S extends Shape> {
     | 'idleTimeoutMs'
     | 'host'
     | 'requestHandler'
-  > & {
-    /**
-     * `mesh` (default): with mesh credentials, callers must present a certificate the topology
-     * allows. `public`: the port takes anyone (the gateway, the only door from outside), while the
-     * service's own calls still go out over mTLS.
-     */
-    inbound?: 'mesh' | 'public';
-  };
+  >;
   /** Where variables come from; tests pass their own. */
   source?: NodeJS.ProcessEnv;
   /** Replaces the logger made from SERVICE_NAME and LOG_LEVEL (tests capture logs). */
@@ -125,10 +118,10 @@ export async function startService<S extends Shape = Record<never, never>>(
     for (const factory of options.components ?? []) await lifecycle.use(await factory(context));
     const api = await options.setup(context);
     await lifecycle.start();
-    const { inbound, ...serverOptions } = options.server ?? {};
     const rpc = createRpcServer({
-      ...serverOptions,
-      ...(mesh && inbound !== 'public' && { mesh }),
+      ...options.server,
+      // The edge (mesh/topology.yaml `edge: true`) takes outside clients; every other port is mTLS.
+      ...(mesh && !mesh.self.edge && { mesh }),
       routes: api.routes,
       logger,
       readiness,

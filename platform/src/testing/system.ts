@@ -200,7 +200,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const system: RunningSystem = {
     namespace,
     natsUrl,
-    url: (name) => `${scheme}://127.0.0.1:${member(name).port}`,
+    url: (name) => `${member(name).spec.edge ? 'http' : scheme}://127.0.0.1:${member(name).port}`,
     credentials(workload) {
       if (!mesh) throw new Error('this system runs without mTLS');
       meshService(topology, workload);
