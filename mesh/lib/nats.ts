@@ -15,7 +15,8 @@ export const NATS_SERVICE = 'nats';
 export const NATS_CLIENT_PORT = 4222;
 const CLUSTER_PORT = 6222;
 const MONITOR_PORT = 8222;
-const NODES = 3;
+/** Nodes of the JetStream cluster; every stream keeps a copy on each. */
+export const NATS_NODES = 3;
 const IMAGE = 'nats:2.10-alpine';
 const HEADLESS = `${NATS_SERVICE}-headless`;
 const OPAQUE_PORTS = { 'config.linkerd.io/opaque-ports': `${NATS_CLIENT_PORT},${CLUSTER_PORT}` };
@@ -97,7 +98,7 @@ function natsStatefulSet(
     kind: 'StatefulSet',
     metadata: meta(NATS_SERVICE, namespace, labels),
     spec: {
-      replicas: NODES,
+      replicas: NATS_NODES,
       serviceName: HEADLESS,
       podManagementPolicy: 'Parallel',
       selector: { matchLabels: selector },
@@ -158,7 +159,7 @@ function monitorProbe(path: string, failureThreshold: number) {
 /** The server configuration; `$POD_NAME` is expanded by nats-server from the environment. */
 function natsConfig(namespace: string): string {
   const routes = Array.from(
-    { length: NODES },
+    { length: NATS_NODES },
     (_, i) => `    nats://${NATS_SERVICE}-${i}.${HEADLESS}.${namespace}.svc.cluster.local:${CLUSTER_PORT}`,
   );
   return [

@@ -7,6 +7,7 @@
 
 import { serviceEnv } from '@paymesh/platform/config/config';
 import type { MeshService } from '@paymesh/platform/mesh/topology';
+import { SHUTDOWN_WATCHDOG_MS } from '@paymesh/platform/server/run-service';
 import { upstreamVariable } from '@paymesh/platform/service/define-service';
 import {
   type DeploymentPlan,
@@ -19,7 +20,7 @@ import {
   usesDataPlane,
 } from './deployment-plan.js';
 import { appLabels, type KubeObject, meta, NAME_LABEL, TRACK_LABEL } from './manifest.js';
-import { NATS_CLIENT_PORT, NATS_SERVICE } from './nats.js';
+import { NATS_CLIENT_PORT, NATS_NODES, NATS_SERVICE } from './nats.js';
 import { COLLECTOR, OTLP_HTTP_PORT } from './otel-collector.js';
 import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } from './pod-security.js';
 
@@ -27,8 +28,6 @@ import { containerSecurityContext, podSecurityContext, TMP_MOUNT, TMP_VOLUME } f
 export const SHUTDOWN_GRACE_MS: number = serviceEnv.SHUTDOWN_GRACE_MS.parse(undefined);
 /** NOT_SERVING this long before the port closes: endpoints and proxies stop sending meanwhile. */
 export const SHUTDOWN_DRAIN_DELAY_MS = 5_000;
-/** What runService's watchdog adds for components after drain and grace before it exits (run-service.ts). */
-export const SHUTDOWN_WATCHDOG_MS = 15_000;
 
 /** Longer than the kit's own worst case, so the kubelet never SIGKILLs a service still draining. */
 export function terminationGracePeriodSeconds(drainMs: number, graceMs: number): number {
@@ -184,6 +183,7 @@ function serviceVariables(plan: DeploymentPlan, service: MeshService): Record<st
         },
         value('NATS_URL', `nats://${names.host(NATS_SERVICE, namespace)}:${NATS_CLIENT_PORT}`),
         value('EVENT_NAMESPACE', plan.topology.namespace),
+        value('EVENT_STREAM_REPLICAS', NATS_NODES),
       ]
     : [];
   return [

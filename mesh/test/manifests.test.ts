@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { loadTopology } from '@paymesh/platform/mesh/topology';
+import { SHUTDOWN_WATCHDOG_MS } from '@paymesh/platform/server/run-service';
 import { GENERATED_HEADER } from '../lib/manifest.js';
-import { SHUTDOWN_WATCHDOG_MS } from '../lib/service-workloads.js';
 import {
   containerHardening,
   everyPortUnderOneServer,

@@ -76,6 +76,8 @@ export const serviceEnv = {
   NATS_URL: env.url(['nats']),
   /** Prefix of stream and subject names; tests set a unique one. */
   EVENT_NAMESPACE: env.name().default('paymesh'),
+  /** Replicas of the streams the service creates when missing (3 on a three-node JetStream cluster). */
+  EVENT_STREAM_REPLICAS: env.positiveInt(1),
   LOG_LEVEL: env.logLevel(),
   SHUTDOWN_GRACE_MS: env.durationMs(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url(['http', 'https']).optional(),

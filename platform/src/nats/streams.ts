@@ -8,7 +8,17 @@ import { eventNames } from '../events/naming.js';
 /** Dedupe window for Nats-Msg-Id: a relay republishing after a crash within it is dropped by the broker. */
 export const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000;
 
-export async function ensureStream(jsm: JetStreamManager, name: string, subjects: string[]): Promise<void> {
+export interface StreamOptions {
+  /** Copies of each stream in a JetStream cluster (1 on a single server, 3 on the cluster in mesh/k8s). */
+  replicas?: number;
+}
+
+export async function ensureStream(
+  jsm: JetStreamManager,
+  name: string,
+  subjects: string[],
+  options: StreamOptions = {},
+): Promise<void> {
   try {
     await jsm.streams.info(name);
   } catch (err) {
@@ -19,7 +29,7 @@ export async function ensureStream(jsm: JetStreamManager, name: string, subjects
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       duplicate_window: DUPLICATE_WINDOW_NS,
-      num_replicas: 1,
+      num_replicas: options.replicas ?? 1,
     });
   }
 }
@@ -29,10 +39,12 @@ export async function ensureEventStreams(
   jsm: JetStreamManager,
   namespace: string,
   contexts: readonly string[],
+  options: StreamOptions = {},
 ) {
   const names = eventNames(namespace);
-  for (const ctx of contexts) await ensureStream(jsm, names.stream(ctx), [names.contextSubjects(ctx)]);
-  await ensureStream(jsm, names.deadLetterStream, [names.deadLetterSubjects]);
+  for (const ctx of contexts)
+    await ensureStream(jsm, names.stream(ctx), [names.contextSubjects(ctx)], options);
+  await ensureStream(jsm, names.deadLetterStream, [names.deadLetterSubjects], options);
 }
 
 /** Deletes every stream of a namespace (tests clean up after themselves). */

@@ -14,6 +14,9 @@ import { type Component, Lifecycle } from './lifecycle.js';
 import { Readiness } from './readiness.js';
 import { createRpcServer, type RpcServerOptions } from './rpc-server.js';
 
+/** What the shutdown watchdog allows the components after the drain delay and the RPC grace. */
+export const SHUTDOWN_WATCHDOG_MS = 15_000;
+
 /** Variables the bootstrap reads beyond `serviceEnv`. */
 export const bootstrapEnv = {
   /** Time between NOT_SERVING and closing the port, for load balancers to notice. */
@@ -202,7 +205,7 @@ export async function runService<S extends Shape = Record<never, never>>(
     signalled = true;
     logger.info({ signal }, 'shutdown requested');
     // Components get their own time after the RPC server's grace; a hang must not outlive the pod.
-    const limitMs = config.SHUTDOWN_DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + 15_000;
+    const limitMs = config.SHUTDOWN_DRAIN_DELAY_MS + config.SHUTDOWN_GRACE_MS + SHUTDOWN_WATCHDOG_MS;
     setTimeout(() => {
       logger.error({ limitMs }, 'shutdown took too long: exiting');
       process.exit(1);

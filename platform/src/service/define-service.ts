@@ -201,7 +201,9 @@ export function defineService<
         await lifecycle.use({
           name: 'outbox-relay',
           start: async () => {
-            await ensureEventStreams(await relayBus.jsm(), config.EVENT_NAMESPACE, [outboxContext]);
+            await ensureEventStreams(await relayBus.jsm(), config.EVENT_NAMESPACE, [outboxContext], {
+              replicas: config.EVENT_STREAM_REPLICAS,
+            });
             relay = await startRelay({
               ...definition.relay,
               pool: db.$client,
@@ -249,7 +251,9 @@ export function defineService<
         await lifecycle.use({
           name: `consumer:${spec.name}`,
           start: async () => {
-            await ensureEventStreams(await consumerBus.jsm(), config.EVENT_NAMESPACE, [spec.context]);
+            await ensureEventStreams(await consumerBus.jsm(), config.EVENT_NAMESPACE, [spec.context], {
+              replicas: config.EVENT_STREAM_REPLICAS,
+            });
             consumer = await startConsumer({
               db,
               bus: consumerBus,
