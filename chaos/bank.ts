@@ -15,7 +15,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     transfers: { type: 'string', default: '10000' },
     faults: { type: 'string', default: '40' },
-    concurrency: { type: 'string', default: '24' },
+    concurrency: { type: 'string', default: '32' },
     owners: { type: 'string', default: '16' },
     'quiescence-timeout-ms': { type: 'string', default: '120000' },
     'retry-budget-ms': { type: 'string', default: '120000' },

@@ -88,7 +88,11 @@ export async function runBankTest(options: BankRunOptions): Promise<BankRunResul
     );
     await evidence.stop();
     const snapshot = await readSnapshot(databases, bank.bus, bank.system.namespace);
-    const checks = checkInvariants({ accounts, views, startSums, snapshot, evidence, injected, quiescence });
+    const counters = {
+      redeliveries: evidence.total('paymesh_consumer_redelivered_total'),
+      dedupeHits: evidence.total('paymesh_outbox_duplicates_total'),
+    };
+    const checks = checkInvariants({ accounts, views, startSums, snapshot, counters, injected, quiescence });
     const outcomes = new Map<string, number>();
     for (const t of snapshot.transfers) {
       const outcome = `${t.state}${t.failureReason ? ` ${t.failureReason}` : ''}`;

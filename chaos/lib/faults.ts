@@ -42,9 +42,13 @@ export interface InjectedFault {
   readonly fault: Fault;
   readonly startedAt: number;
   readonly endedAt: number;
-  /** What happened, for the log: connections terminated, whether a relay was caught mid-claim... */
+  /** What happened, for the log. */
   readonly detail: string;
+  /** relay-kill: events the relay had published but not recorded when it died. */
+  readonly unrecorded?: number;
 }
+
+type Outcome = Pick<InjectedFault, 'detail' | 'unrecorded'>;
 
 /** Every kind in each round (shuffled), so a few faults already cover them all; triggers ascending. */
 export function planFaults(rng: Rng, count: number, transfers: number): Fault[] {
@@ -85,11 +89,11 @@ export async function injectFaults(deps: InjectorDeps, faults: readonly Fault[])
       await deps.pace.beforeFault(i);
       const startedAt = Date.now();
       deps.pace.faultStarted();
-      const detail = await inject(deps, watcher, fault);
-      const done: InjectedFault = { fault, startedAt, endedAt: Date.now(), detail };
+      const outcome = await inject(deps, watcher, fault);
+      const done: InjectedFault = { fault, startedAt, endedAt: Date.now(), ...outcome };
       injected.push(done);
       deps.log(
-        `fault ${i + 1}/${faults.length} ${fault.kind}${fault.service ? ` ${fault.service}` : ''} at transfer ${fault.trigger}: ${detail} (${done.endedAt - startedAt} ms)`,
+        `fault ${i + 1}/${faults.length} ${fault.kind}${fault.service ? ` ${fault.service}` : ''} at transfer ${fault.trigger}: ${outcome.detail} (${done.endedAt - startedAt} ms)`,
       );
     }
   } finally {
@@ -98,12 +102,12 @@ export async function injectFaults(deps: InjectorDeps, faults: readonly Fault[])
   return injected;
 }
 
-async function inject(deps: InjectorDeps, watcher: pg.Client, fault: Fault): Promise<string> {
+async function inject(deps: InjectorDeps, watcher: pg.Client, fault: Fault): Promise<Outcome> {
   const { system } = deps;
   const service = fault.service;
   if (fault.kind === 'nats-restart') {
     await deps.nats.restart();
-    return 'broker restarted';
+    return { detail: 'broker restarted' };
   }
   if (!service) throw new Error(`${fault.kind} needs a service`);
   switch (fault.kind) {
@@ -111,21 +115,24 @@ async function inject(deps: InjectorDeps, watcher: pg.Client, fault: Fault): Pro
       await deps.evidence.beforeKill(service);
       await system.kill(service);
       await system.start(service);
-      return 'killed and restarted';
+      return { detail: 'killed and restarted' };
     case 'relay-kill': {
       await deps.evidence.beforeKill(service);
       const unrecorded = await killMidPublish(deps, watcher, service);
       await system.start(service);
-      return unrecorded
-        ? `killed with ${unrecorded} published events unrecorded, restarted`
-        : 'no publish caught in flight; killed and restarted';
+      return {
+        detail: unrecorded
+          ? `killed with ${unrecorded} published events unrecorded, restarted`
+          : 'no publish caught in flight; killed and restarted',
+        unrecorded,
+      };
     }
     case 'pg-terminate': {
       const { rows } = await adminQuery(
         'select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
         [databaseOf(system, service)],
       );
-      return `${rows[0]?.n ?? 0} connections terminated`;
+      return { detail: `${rows[0]?.n ?? 0} connections terminated` };
     }
     case 'pause': {
       const pid = system.pid(service);
@@ -136,7 +143,7 @@ async function inject(deps: InjectorDeps, watcher: pg.Client, fault: Fault): Pro
       } finally {
         process.kill(pid, 'SIGCONT');
       }
-      return `paused ${fault.pauseMs} ms`;
+      return { detail: `paused ${fault.pauseMs} ms` };
     }
   }
 }

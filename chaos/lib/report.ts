@@ -36,8 +36,8 @@ export function formatReport(run: BankRunResult): string {
     FAULT_KINDS.map((kind): [string, string] => {
       const of = run.injected.filter((f) => f.fault.kind === kind);
       const targets = of.map((f) => f.fault.service ?? '').filter(Boolean);
-      const detail =
-        kind === 'relay-kill' ? `, ${of.filter((f) => f.detail.includes('mid-claim')).length} mid-claim` : '';
+      const caught = of.filter((f) => (f.unrecorded ?? 0) > 0).length;
+      const detail = kind === 'relay-kill' ? `, ${caught} caught with published events unrecorded` : '';
       return [kind, `${of.length}${targets.length ? ` (${countWords(targets)})` : ''}${detail}`];
     }),
   );
