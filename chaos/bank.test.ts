@@ -24,7 +24,7 @@ it('keeps every invariant of the bank under kills, NATS restarts, lost connectio
     quiescenceTimeoutMs: 120_000,
     retryBudgetMs: 120_000,
     databasePoolMax: 5,
-    log: () => {},
+    log: (line) => console.log(`[chaos] ${line}`),
   });
   const report = formatReport(run);
   console.log(report);

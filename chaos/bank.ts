@@ -29,6 +29,10 @@ function whole(name: string, text: string | undefined, min: number): number {
   return value;
 }
 
+// Exit through 'exit' so the harness and the private broker take their processes down with us.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
 const started = Date.now();
 const run = await runBankTest({
   seed: values.seed === undefined ? freshSeed() : whole('seed', values.seed, 0),

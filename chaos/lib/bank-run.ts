@@ -85,6 +85,7 @@ export async function runBankTest(options: BankRunOptions): Promise<BankRunResul
       bank.bus,
       bank.system.namespace,
       options.quiescenceTimeoutMs,
+      log,
     );
     await evidence.stop();
     const snapshot = await readSnapshot(databases, bank.bus, bank.system.namespace);

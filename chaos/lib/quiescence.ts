@@ -18,20 +18,27 @@ export interface Quiescence {
 }
 
 const POLL_MS = 250;
+const REPORT_EVERY_MS = 5_000;
 
 export async function awaitQuiescence(
   databases: ServiceDatabases,
   bus: Bus,
   namespace: string,
   timeoutMs: number,
+  log: (line: string) => void,
 ): Promise<Quiescence> {
   const deadline = Date.now() + timeoutMs;
+  let reportAt = Date.now() + REPORT_EVERY_MS;
   for (;;) {
     const busy = await stillBusy(databases, bus, namespace).catch((err: unknown) => [
       `not readable: ${String(err)}`,
     ]);
     if (busy.length === 0 || Date.now() > deadline)
       return { reached: busy.length === 0, at: Date.now(), busy };
+    if (Date.now() >= reportAt) {
+      log(`still busy: ${busy.join('; ')}`);
+      reportAt += REPORT_EVERY_MS;
+    }
     await sleep(POLL_MS);
   }
 }
