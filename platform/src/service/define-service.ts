@@ -62,6 +62,11 @@ export interface ConsumerSpec<S extends Schema, D = unknown> {
   handlers: EventHandlers<S> | ((deps: D) => EventHandlers<S>);
   maxDeliveries?: number;
   concurrency?: number;
+  /**
+   * How long a delivery may stay unacknowledged before the broker sends it again (default 30 s):
+   * also how long a crashed consumer's messages wait before another instance gets them.
+   */
+  ackWaitMs?: number;
 }
 
 /** What a service declares about its place in the mesh, to compare with mesh/topology.yaml. */
@@ -264,6 +269,7 @@ export function defineService<
               handlers,
               maxDeliveries: spec.maxDeliveries,
               concurrency: spec.concurrency,
+              ackWaitMs: spec.ackWaitMs,
             });
           },
           stop: () => consumer?.stop(),

@@ -17,8 +17,10 @@ export const risk = defineService({
     ({ db, outbox, config }) =>
     (router) =>
       router.service(RiskService, riskHandlers(db, outbox, riskPolicyOf(config))),
+  // The projections' handlers take milliseconds: after a crash their unacknowledged events come
+  // back within seconds rather than the kit's 30 s, so velocity is not blind for half a minute.
   consumers: [
-    { context: 'transactions', name: 'risk_transfers', handlers: transferProjection() },
-    { context: 'accounts', name: 'risk_accounts', handlers: accountProjection() },
+    { context: 'transactions', name: 'risk_transfers', handlers: transferProjection(), ackWaitMs: 5_000 },
+    { context: 'accounts', name: 'risk_accounts', handlers: accountProjection(), ackWaitMs: 5_000 },
   ],
 });
