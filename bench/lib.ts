@@ -57,7 +57,8 @@ export interface LatencyHistogram {
 export interface ThroughputTimeline {
   label: string;
   unit: string;
-  segments: { label: string; perSecond: number[] }[];
+  /** Each phase's per-second counts (its last second may be partial) and its rate over the whole phase. */
+  segments: { label: string; perSecond: number[]; rate: number }[];
 }
 
 export interface FigureCharts {

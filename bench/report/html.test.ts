@@ -32,8 +32,8 @@ const results = (name: string): BenchResults => ({
             label: 'every phase',
             unit: 'transfers/s',
             segments: [
-              { label: 'run 1', perSecond: [39, 41] },
-              { label: 'half load', perSecond: [20, 21, 19] },
+              { label: 'run 1', perSecond: [39, 41], rate: 40 },
+              { label: 'half load', perSecond: [20, 21, 19], rate: 20 },
             ],
           },
         ],
@@ -73,6 +73,7 @@ describe('renderReport', () => {
     assert.match(timeline, />run 1</);
     assert.match(timeline, />half load</);
     assert.match(timeline, /half load, second 3: 19 transfers\/s/);
+    assert.match(timeline, /half load: 20\.0 transfers\/s over the phase/);
   });
 
   it('has the figures with their ratio and goals, the system and the machine', () => {

@@ -82,11 +82,10 @@ export function timelineSvg(t: ThroughputTimeline): string {
       );
       if (i % SECONDS_LABELLED === 0) parts.push(xLabel(x0 + i * width, String(i)));
     });
-    const mean = segment.perSecond.reduce((a, b) => a + b, 0) / Math.max(1, segment.perSecond.length);
-    const y = MARGIN.top + PLOT.height * (1 - mean / axis.top);
+    const y = MARGIN.top + PLOT.height * (1 - segment.rate / axis.top);
     const x1 = x0 + segment.perSecond.length * width;
     parts.push(
-      `<line class="mean" x1="${n2(x0)}" x2="${n2(x1)}" y1="${n2(y)}" y2="${n2(y)}"><title>${escapeHtml(`${segment.label}: mean ${mean.toFixed(1)} per second`)}</title></line>`,
+      `<line class="mean" x1="${n2(x0)}" x2="${n2(x1)}" y1="${n2(y)}" y2="${n2(y)}"><title>${escapeHtml(`${segment.label}: ${segment.rate.toFixed(1)} ${t.unit} over the phase`)}</title></line>`,
       `<line class="sep" x1="${n2(x0)}" x2="${n2(x0)}" y1="${MARGIN.top - 28}" y2="${MARGIN.top + PLOT.height}"/>`,
     );
     const upper = x0 > upperRowEnd;

@@ -308,6 +308,7 @@ function figures(run: LoadRun, protocol: GatewayProtocol) {
         segments: [run.warmup, ...phases, run.half].map((p) => ({
           label: p.label,
           perSecond: completedPerSecond(p),
+          rate: completedRate(p),
         })),
       },
     ],

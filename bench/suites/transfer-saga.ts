@@ -67,6 +67,9 @@ export const suite: Suite = {
       const open = await openLoop(system, accounts, halfRate, LATENCY_MS);
       const commitsAfter = await commits(system);
       const p99 = quantile(open.latencies, 0.99);
+      figure.bounds = [
+        { name: 'p99 at half load', value: round(p99), unit: 'ms', atMost: 100, met: p99 <= 100 },
+      ];
       figure.extra = {
         'p50 ms at half load': round(quantile(open.latencies, 0.5)),
         'p95 ms at half load': round(quantile(open.latencies, 0.95)),
