@@ -6,7 +6,7 @@ import { captureLogger } from './capture-logger.js';
 import { Readiness } from './readiness.js';
 
 describe('createAdminServer', () => {
-  const readiness = new Readiness();
+  const readiness = new Readiness({ resultsTtlMs: 0 });
   let databaseUp = true;
   let admin: AdminServer;
   let get: (path: string) => Promise<Response>;

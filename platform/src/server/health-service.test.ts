@@ -5,6 +5,7 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import { Health, HealthCheckResponse_ServingStatus as Status } from '@paymesh/proto/grpc/health/v1/health_pb';
 import { FixtureService } from '@paymesh/proto/paymesh/fixture/v1/fixture_pb';
 import { captureLogger } from './capture-logger.js';
+import { Readiness } from './readiness.js';
 import { createRpcServer, type RpcServer } from './rpc-server.js';
 
 const fixture = FixtureService.typeName;
@@ -17,6 +18,8 @@ describe('grpc.health.v1.Health', () => {
   before(async () => {
     server = createRpcServer({
       logger: captureLogger().logger,
+      // Checks run on every call here, so a test sees a flipped check at once.
+      readiness: new Readiness({ resultsTtlMs: 0 }),
       routes: (router) => router.service(FixtureService, { echo: (req) => ({ message: req.message }) }),
     });
     await server.start();

@@ -1,7 +1,9 @@
 /**
  * Whether the service should be sent traffic: its phase (starting, serving, draining, stopped),
  * the status of each named gRPC service, and the readiness checks of its components (database,
- * bus). The gRPC health service and the admin `/readyz` both answer from here.
+ * bus). The gRPC health service and the admin `/readyz` both answer from here. The checks' results
+ * are shared for a short while (one second by default): probes and health checks from every caller
+ * cost the database one `select 1` a second, not one per call. A change of phase applies at once.
  */
 
 export type Phase = 'starting' | 'serving' | 'draining' | 'stopped';
@@ -31,9 +33,12 @@ export class Readiness {
   readonly #checks = new Map<string, ReadinessCheck>();
   readonly #listeners = new Set<() => void>();
   readonly #checkTimeoutMs: number;
+  readonly #resultsTtlMs: number;
+  #results: { readonly until: number; readonly pending: Promise<Record<string, CheckResult>> } | undefined;
 
-  constructor(options: { checkTimeoutMs?: number } = {}) {
+  constructor(options: { checkTimeoutMs?: number; resultsTtlMs?: number } = {}) {
     this.#checkTimeoutMs = options.checkTimeoutMs ?? 2_000;
+    this.#resultsTtlMs = options.resultsTtlMs ?? 1_000;
   }
 
   get phase(): Phase {
@@ -68,6 +73,7 @@ export class Readiness {
 
   addCheck(name: string, check: ReadinessCheck): void {
     this.#checks.set(name, check);
+    this.#results = undefined;
     this.#notify();
   }
 
@@ -105,7 +111,21 @@ export class Readiness {
     for (const listener of this.#listeners) listener();
   }
 
-  async #runChecks(): Promise<Record<string, CheckResult>> {
+  /** The checks' results: those of a run in progress or finished less than the TTL ago, else a new run. */
+  #runChecks(): Promise<Record<string, CheckResult>> {
+    const cached = this.#results;
+    if (cached && Date.now() < cached.until) return cached.pending;
+    const pending = this.#runChecksNow();
+    // Until it settles (however long that takes) callers share it; then for the TTL.
+    this.#results = { until: Number.POSITIVE_INFINITY, pending };
+    void pending.then(() => {
+      if (this.#results?.pending === pending)
+        this.#results = { until: Date.now() + this.#resultsTtlMs, pending };
+    });
+    return pending;
+  }
+
+  async #runChecksNow(): Promise<Record<string, CheckResult>> {
     const entries = await Promise.all(
       [...this.#checks].map(async ([name, check]) => [name, await this.#runCheck(check)] as const),
     );
