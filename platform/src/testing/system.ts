@@ -213,7 +213,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       return database.url;
     },
     client<T extends DescService>(name: string, desc: T, clientOptions: ClientOptions = {}): Client<T> {
-      const as = mesh ? (clientOptions.as ?? defaultCaller(topology, name)) : undefined;
+      // The edge takes outside clients: plain, like the browser.
+      const mtlsCallee = mesh && !meshService(topology, name).edge;
+      const as = mtlsCallee ? (clientOptions.as ?? defaultCaller(topology, name)) : undefined;
       const key = `${name}/${desc.typeName}/${as ?? ''}`;
       let client = clients.get(key);
       if (!client) {
