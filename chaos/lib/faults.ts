@@ -50,17 +50,32 @@ export interface InjectedFault {
 
 type Outcome = Pick<InjectedFault, 'detail' | 'unrecorded'>;
 
-/** Every kind in each round (shuffled), so a few faults already cover them all; triggers ascending. */
+/**
+ * Every kind in each round (shuffled), so a few faults already cover them all; triggers ascending.
+ * Targets are dealt from shuffled decks of the services, kills and relay kills from one deck: with
+ * four of those every service has been killed once — the consumers (risk) included, whose
+ * unacknowledged deliveries must come back as redeliveries.
+ */
 export function planFaults(rng: Rng, count: number, transfers: number): Fault[] {
   const kinds: FaultKind[] = [];
   while (kinds.length < count) kinds.push(...rng.shuffle(FAULT_KINDS));
   const first = Math.floor(transfers * 0.05);
   const last = Math.max(first, Math.floor(transfers * 0.9));
   const triggers = Array.from({ length: count }, () => rng.int(first, last)).sort((a, b) => a - b);
+  const decks = new Map<string, BankService[]>();
+  const deal = (kind: FaultKind): BankService => {
+    const name = kind === 'relay-kill' ? 'kill' : kind;
+    let deck = decks.get(name);
+    if (!deck?.length) {
+      deck = rng.shuffle(BANK_SERVICES);
+      decks.set(name, deck);
+    }
+    return deck.pop() as BankService;
+  };
   return kinds.slice(0, count).map((kind, i) => {
     const trigger = triggers[i] ?? first;
     if (kind === 'nats-restart') return { kind, trigger };
-    const service = rng.pick(BANK_SERVICES);
+    const service = deal(kind);
     return kind === 'pause'
       ? { kind, service, trigger, pauseMs: rng.int(300, 2_000) }
       : { kind, service, trigger };

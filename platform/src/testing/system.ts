@@ -97,7 +97,12 @@ interface Member {
   database?: TestDatabase;
   child?: ChildProcess;
   output: string[];
+  /** Once it has been ready, its ports are its own: restarts keep them. */
+  started: boolean;
 }
+
+/** Times a first start is tried on fresh ports when the ones picked were taken meanwhile. */
+const PORT_ATTEMPTS = 3;
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const topology = await loadTopology();
@@ -114,6 +119,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       adminPort: await freePort(),
       database: spec.database ? await createTestDatabase(name) : undefined,
       output: [],
+      started: false,
     });
   }
   const mtls = options.mtls ?? true;
@@ -158,11 +164,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ...options.env?.[m.spec.name],
   });
 
-  const start = async (name: string) => {
-    const m = member(name);
-    if (m.child && m.child.exitCode === null && m.child.signalCode === null) return;
+  const launch = async (m: Member) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: serviceDirectory(name),
+      cwd: serviceDirectory(m.spec.name),
       env: environment(m),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -174,6 +178,25 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     await waitUntilReady(m, options.readyTimeoutMs ?? 30_000);
+    m.started = true;
+  };
+
+  const start = async (name: string) => {
+    const m = member(name);
+    if (m.child && m.child.exitCode === null && m.child.signalCode === null) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launch(m);
+      } catch (err) {
+        // A free port is only free when picked: an outgoing connection may take it before the
+        // service binds it. A first start moves to fresh ports; its callers start after it.
+        const taken = m.output.some((line) => line.includes('EADDRINUSE'));
+        if (m.started || !taken || attempt === PORT_ATTEMPTS) throw err;
+        m.port = await freePort();
+        m.adminPort = await freePort();
+        m.output.length = 0;
+      }
+    }
   };
 
   const stopWith = async (name: string, signal: NodeJS.Signals) => {
