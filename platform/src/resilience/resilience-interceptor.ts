@@ -21,15 +21,12 @@ export function resilienceInterceptor(upstream: UpstreamResilience): Interceptor
       if (req.stream) return await upstream.breaker.execute(() => next(req), req.signal);
       const deadlineAt = Date.now() + budgetMs(req.header, upstream.policy.timeoutMs);
       const policy = isIdempotent(req.method) ? upstream.retried : upstream.attemptedOnce;
-      return await policy.execute(
-        ({ signal }) =>
-          next({
-            ...req,
-            signal: attemptSignal(signal, upstream.name),
-            header: withDeadline(req.header, deadlineAt),
-          }),
-        req.signal,
-      );
+      return await policy.execute(({ signal }) => {
+        // Attempts run one after another, so each sets the call's header to what is left for it.
+        setDeadline(req.header, deadlineAt);
+        const attempt = attemptSignal(signal, upstream.name);
+        return next({ ...req, signal: attempt.signal }).finally(attempt.release);
+      }, req.signal);
     } catch (err) {
       throw callerError(err, upstream, req.signal);
     }
@@ -43,23 +40,22 @@ function budgetMs(header: Headers, defaultMs: number): number {
 }
 
 /** Each attempt tells the upstream how much of the budget is left, so it can pass it on. */
-function withDeadline(header: Headers, deadlineAt: number): Headers {
-  const copy = new Headers(header);
-  copy.set(headerTimeout, `${Math.max(1, Math.floor(deadlineAt - Date.now()))}m`);
-  return copy;
+function setDeadline(header: Headers, deadlineAt: number): void {
+  header.set(headerTimeout, `${Math.max(1, Math.floor(deadlineAt - Date.now()))}m`);
 }
 
 /**
  * Cockatiel aborts an attempt at the deadline without a reason; the transport must then fail with
  * DEADLINE_EXCEEDED (which the breaker counts), not CANCELED. A caller's own abort passes through.
+ * `release` stops listening once the attempt is over.
  */
-function attemptSignal(signal: AbortSignal, upstream: string): AbortSignal {
+function attemptSignal(signal: AbortSignal, upstream: string): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
   const abort = () =>
     controller.abort(signal.reason instanceof ConnectError ? signal.reason : deadlineExceeded(upstream));
   if (signal.aborted) abort();
   else signal.addEventListener('abort', abort, { once: true });
-  return controller.signal;
+  return { signal: controller.signal, release: () => signal.removeEventListener('abort', abort) };
 }
 
 function callerError(err: unknown, upstream: UpstreamResilience, callerSignal: AbortSignal): unknown {

@@ -100,7 +100,12 @@ export class UpstreamResilience {
       }),
     });
     // Aggressive: the caller gets its answer at the deadline, and the attempt in flight is aborted.
-    const deadline = timeout(policy.timeoutMs, TimeoutStrategy.Aggressive);
+    // Not on return: a call that answered has nothing left to cancel, and aborting every finished
+    // call's signal (an AbortError and its events) was most of this layer's cost.
+    const deadline = timeout(policy.timeoutMs, {
+      strategy: TimeoutStrategy.Aggressive,
+      abortOnReturn: false,
+    });
     this.retried = wrap(deadline, retries, this.bulkhead, this.breaker);
     this.attemptedOnce = wrap(deadline, this.bulkhead, this.breaker);
 
