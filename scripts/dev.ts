@@ -21,6 +21,16 @@ const graceMs = Number(process.env.PAYMESH_STOP_GRACE_MS ?? 15_000);
 const topology = await loadTopology(process.env.PAYMESH_TOPOLOGY || undefined);
 const mesh = await ensureMeshCredentials();
 if (mesh.issued.length) console.log(`mesh certificates issued in ${mesh.dir}: ${mesh.issued.join(', ')}`);
+// Certificates live a day and are renewed with a third of it left: checked hourly while running,
+// the services reload the new files themselves.
+const renewal = setInterval(() => {
+  ensureMeshCredentials().then(
+    (renewed) =>
+      renewed.issued.length && console.log(`mesh certificates renewed: ${renewed.issued.join(', ')}`),
+    (err: unknown) => console.error('mesh certificates could not be renewed:', err),
+  );
+}, 3_600_000);
+renewal.unref();
 const portOf = new Map(topology.services.map((s) => [s.name, s.port]));
 /** `<NAME>_URL` of every service a service calls, as the kit's defineService reads them. */
 const upstreamUrls = (calls: readonly string[]) =>
