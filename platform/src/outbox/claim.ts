@@ -11,6 +11,8 @@ import { OUTBOX_PARTITIONS, OutboxLock } from './partition.js';
 /** A pending row as the relay publishes it. */
 export interface ClaimedEvent {
   seq: string;
+  /** The partition it was claimed from. */
+  partition: number;
   id: string;
   subject: string;
   aggregateId: string;
@@ -29,6 +31,7 @@ export interface PublishOutcome {
 
 interface ClaimedRow {
   seq: string;
+  partition: number;
   id: string;
   subject: string;
   aggregate_id: string;
@@ -67,7 +70,7 @@ export async function beginClaim(
        where case when exists (select 1 from outbox where partition = p and published_at is null)
                   then pg_try_advisory_xact_lock(${int(OutboxLock.partition)}, p) else false end
      )
-     select o.seq, o.id, o.subject, o.aggregate_id, o.event_type, o.schema, o.payload, o.headers,
+     select o.seq, o.partition, o.id, o.subject, o.aggregate_id, o.event_type, o.schema, o.payload, o.headers,
             o.occurred_at
      from locked cross join lateral (
        select * from outbox where partition = locked.p and published_at is null
@@ -77,6 +80,7 @@ export async function beginClaim(
   )) as unknown as pg.QueryResult<ClaimedRow>[];
   return (results.at(-1)?.rows ?? []).map((row) => ({
     seq: row.seq,
+    partition: row.partition,
     id: row.id,
     subject: row.subject,
     aggregateId: row.aggregate_id,

@@ -16,7 +16,7 @@ import type { Bus } from '../nats/connection.js';
 import type { Logger } from '../telemetry/logger.js';
 import { listenForAppends } from './append-listener.js';
 import { newestPendingSeq, pendingThrough } from './backlog.js';
-import { beginClaim, finishClaim } from './claim.js';
+import { beginClaim, type ClaimedEvent, finishClaim } from './claim.js';
 import { outboxMetrics } from './metrics.js';
 import { OUTBOX_PARTITIONS } from './partition.js';
 import { pruneOutbox } from './prune.js';
@@ -61,6 +61,23 @@ const FLUSH_RECHECK_MS = 100;
 interface BatchResult {
   claimed: number;
   published: number;
+  /**
+   * Whether pending rows may be left that no wake-up will announce: the batch or a partition's
+   * share of it was full, or an append was notified while it ran (its partition may have been
+   * locked by this very batch, so the worker it woke passed it over).
+   */
+  more: boolean;
+}
+
+/** True when some partition gave the claim as many rows as it takes from one: it may hold more. */
+function filledAPartition(events: readonly ClaimedEvent[], perPartition: number): boolean {
+  const counts = new Map<number, number>();
+  for (const { partition } of events) {
+    const count = (counts.get(partition) ?? 0) + 1;
+    if (count >= perPartition) return true;
+    counts.set(partition, count);
+  }
+  return false;
 }
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
@@ -88,7 +105,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const stopping = new AbortController();
   let drainUntil: number | undefined;
 
+  let appendsNotified = 0;
   const relayBatch = async (): Promise<BatchResult> => {
+    const appendsBefore = appendsNotified;
     const client = await pool.connect();
     let failure: Error | undefined;
     // A connection that dies between queries (while publishing) says so by an event, which would
@@ -101,7 +120,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       const events = await beginClaim(client, perPartition, batchSize);
       if (events.length === 0) {
         await client.query('commit');
-        return { claimed: 0, published: 0 };
+        return { claimed: 0, published: 0, more: false };
       }
       // A full batch may have left work behind: let another worker look for it.
       if (events.length >= batchSize) wakeups.wakeOne();
@@ -118,7 +137,11 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         );
       }
       await finishClaim(client, outcomes);
-      return { claimed: events.length, published };
+      const more =
+        events.length >= batchSize ||
+        filledAPartition(events, perPartition) ||
+        appendsNotified !== appendsBefore;
+      return { claimed: events.length, published, more };
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
       await client.query('rollback').catch(() => {});
@@ -151,6 +174,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await wakeups.wait(pollIntervalMs);
       } else if (result && result.published > 0) {
         delay = undefined;
+        // Everything it could see is out: wait for the next append rather than claim nothing (an
+        // empty transaction per commit, under load as many as the domain's own).
+        if (!result.more && drainUntil === undefined) await wakeups.wait(pollIntervalMs);
       } else {
         delay = delay ? delay.next(undefined) : backoff.next();
         const wait =
@@ -174,7 +200,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 
   const listener = await listenForAppends({
     connection: { ...pool.options, application_name: `${service}-outbox-listener` },
-    onAppend: () => wakeups.wakeOne(),
+    onAppend: () => {
+      appendsNotified++;
+      wakeups.wakeOne();
+    },
     logger,
     backoff: backoffRange,
   });
