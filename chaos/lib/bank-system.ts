@@ -5,8 +5,8 @@
  * velocity effectively off), which lets the test know which transfers it must deny.
  */
 import { type Bus, connectBus } from '@paymesh/platform/nats/connection';
+import { type PrivateNats, startPrivateNats } from '@paymesh/platform/testing/nats';
 import { type RunningSystem, startSystem } from '@paymesh/platform/testing/system';
-import { type PrivateNats, startPrivateNats } from './private-nats.js';
 
 export const BANK_SERVICES = ['accounts', 'risk', 'currency', 'transactions'] as const;
 export type BankService = (typeof BANK_SERVICES)[number];

@@ -15,13 +15,13 @@ import { EventHeader } from '@paymesh/platform/events/envelope';
 import { eventNames } from '@paymesh/platform/events/naming';
 import type { Bus } from '@paymesh/platform/nats/connection';
 import { OutboxLock } from '@paymesh/platform/outbox/partition';
+import type { PrivateNats } from '@paymesh/platform/testing/nats';
 import { ADMIN_URL, adminQuery } from '@paymesh/platform/testing/postgres';
 import type { RunningSystem } from '@paymesh/platform/testing/system';
 import pg from 'pg';
 import { BANK_SERVICES, type BankService } from './bank-system.js';
 import type { Evidence } from './evidence.js';
 import type { Pace } from './pace.js';
-import type { PrivateNats } from './private-nats.js';
 import type { Rng } from './rng.js';
 import type { ServiceDatabases } from './service-databases.js';
 
