@@ -5,6 +5,7 @@
 import type { Client } from '@connectrpc/connect';
 import { createServiceClient } from '@paymesh/platform/client/service-client';
 import type { MeshContext } from '@paymesh/platform/mesh/mesh-context';
+import type { ServiceManifest } from '@paymesh/platform/mesh/service-manifest';
 import { rpcClientTelemetry } from '@paymesh/platform/telemetry/rpc-interceptors';
 import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
 import { CurrencyService } from '@paymesh/proto/paymesh/currency/v1/currency_pb';
@@ -23,6 +24,9 @@ export type UpstreamName = keyof typeof upstreamServices;
 
 export const upstreamNames = Object.keys(upstreamServices) as UpstreamName[];
 
+/** The gateway's place in the mesh: it calls its upstreams and reads no stream. */
+export const gatewayManifest: ServiceManifest = { upstreams: upstreamNames, consumes: [] };
+
 export type UpstreamClients = { readonly [K in UpstreamName]: Client<(typeof upstreamServices)[K]> };
 
 /** With `mesh`, every upstream is called over mTLS as the gateway's workload identity. */
@@ -30,7 +34,7 @@ export function createUpstreamClients(
   urls: Readonly<Record<UpstreamName, string>>,
   mesh?: MeshContext,
 ): UpstreamClients {
-  mesh?.assertCalls(upstreamNames);
+  mesh?.assertManifest(gatewayManifest);
   const client = <K extends UpstreamName>(name: K) =>
     createServiceClient(upstreamServices[name], {
       upstream: name,

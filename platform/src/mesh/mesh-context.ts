@@ -2,12 +2,13 @@
  * What a service knows about the mesh when it runs with mTLS: its credentials, the topology, and
  * its own entry in it. The bootstrap loads it from the MESH_TLS_* variables (nothing when they are
  * absent) and checks, before anything listens, that the certificate is the identity the topology
- * gives this service and that every upstream it calls is one the topology lets it call — so a
+ * gives this service; the bootstrap then checks the service's code against its entry — so a
  * service whose code and topology disagree does not start.
  */
 import { ConfigError, type ServiceConfig } from '../config/config.js';
 import type { Logger } from '../telemetry/logger.js';
 import { loadMeshCredentials, type MeshCredentials } from './mesh-credentials.js';
+import { manifestDisagreements, type ServiceManifest } from './service-manifest.js';
 import {
   DEFAULT_TOPOLOGY_PATH,
   loadTopology,
@@ -25,8 +26,8 @@ export interface MeshContext {
    * The URL must be https, so a typo cannot fall back to plaintext.
    */
   clientOptions(upstream: string, baseUrl: string): ReturnType<MeshCredentials['clientOptions']>;
-  /** Refuses upstreams the topology does not let this service call. */
-  assertCalls(upstreams: readonly string[]): void;
+  /** Refuses code whose calls or streams differ from this service's topology entry. */
+  assertManifest(manifest: ServiceManifest): void;
 }
 
 type MeshConfig = Pick<
@@ -77,13 +78,10 @@ export async function loadMeshContext(config: MeshConfig, logger?: Logger): Prom
       }
       return credentials.clientOptions(meshService(topology, upstream).identity);
     },
-    assertCalls(upstreams) {
-      const outside = upstreams.filter((name) => !self.calls.includes(name));
-      if (outside.length) {
-        throw new Error(
-          `${self.name} calls ${outside.join(', ')}, which mesh/topology.yaml does not list in ${self.name}.calls`,
-        );
-      }
+    assertManifest(manifest) {
+      const problems = manifestDisagreements(self, manifest);
+      if (problems.length)
+        throw new Error(`the code disagrees with mesh/topology.yaml:\n  ${problems.join('\n  ')}`);
     },
   };
 }

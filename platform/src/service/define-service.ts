@@ -17,6 +17,7 @@ import { startConsumer } from '../consumer/consumer.js';
 import type { EventHandlers } from '../consumer/handlers.js';
 import { createDatabase, type Database, migrateDatabase } from '../db/database.js';
 import { type JobSpec, type PeriodicJob, periodicJob } from '../jobs/periodic-job.js';
+import type { ServiceManifest } from '../mesh/service-manifest.js';
 import { type Bus, connectBus } from '../nats/connection.js';
 import { ensureEventStreams } from '../nats/streams.js';
 import { createOutbox, type Outbox } from '../outbox/outbox.js';
@@ -67,16 +68,6 @@ export interface ConsumerSpec<S extends Schema, D = unknown> {
    * also how long a crashed consumer's messages wait before another instance gets them.
    */
   ackWaitMs?: number;
-}
-
-/** What a service declares about its place in the mesh, to compare with mesh/topology.yaml. */
-export interface ServiceManifest {
-  /** The services it calls. */
-  readonly upstreams: readonly string[];
-  /** The contexts whose streams it consumes. */
-  readonly consumes: readonly string[];
-  /** The context whose stream it writes. */
-  readonly publishes?: string;
 }
 
 export interface ServiceDefinition<S extends Schema, E extends Shape, U extends Upstreams, A = undefined> {
@@ -157,13 +148,7 @@ export function defineService<
     server: definition.server,
     async setup({ config, logger, lifecycle, mesh }) {
       // With mTLS the topology is law: code that calls or reads outside it does not start.
-      mesh?.assertCalls(manifest.upstreams);
-      const unlisted = manifest.consumes.filter((context) => !mesh?.self.consumes.includes(context));
-      if (mesh && unlisted.length) {
-        throw new Error(
-          `${mesh.self.name} consumes ${unlisted.join(', ')}, which mesh/topology.yaml does not list in ${mesh.self.name}.consumes`,
-        );
-      }
+      mesh?.assertManifest(manifest);
       const telemetry = initTelemetry({
         service: config.SERVICE_NAME,
         otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
