@@ -5,16 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DescService } from '@bufbuild/protobuf';
-import { type Client, Code, ConnectError, createClient, type Interceptor } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
-import { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
-import {
-  TransactionsService,
-  type Transfer,
-  TransferState,
-} from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
-import { UsersService } from '@paymesh/proto/paymesh/users/v1/users_pb';
+import { Code, ConnectError } from '@connectrpc/connect';
+import { type Member, signUp } from '@paymesh/gateway/testing/clients';
+import { type Transfer, TransferState } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import type { TransferDriver, TransferEnd, TransferOutcome } from './load-phases.js';
 
 /** Connect JSON over HTTP/1.1 as the browser app speaks it, or gRPC over HTTP/2. */
@@ -23,10 +16,9 @@ export type GatewayProtocol = 'connect-json' | 'grpc';
 export interface Customer {
   userId: string;
   accounts: string[];
-  transactions: Client<typeof TransactionsService>;
+  transactions: Member['transactions'];
 }
 
-const PASSWORD = 'bench horse battery staple';
 const CURRENCY = 'EUR';
 /** Sign-ups in flight together (each costs a scrypt hash in users). */
 const SIGN_UP_CONCURRENCY = 4;
@@ -40,40 +32,6 @@ const TERMINAL: Partial<Record<TransferState, TransferEnd>> = {
   [TransferState.FAILED]: 'FAILED',
   [TransferState.REJECTED]: 'REJECTED',
 };
-
-export function gatewayClient<T extends DescService>(
-  baseUrl: string,
-  service: T,
-  protocol: GatewayProtocol,
-  token?: string,
-): Client<T> {
-  const interceptors: Interceptor[] = token
-    ? [
-        (next) => (req) => {
-          req.header.set('authorization', `Bearer ${token}`);
-          return next(req);
-        },
-      ]
-    : [];
-  const transport =
-    protocol === 'grpc'
-      ? createGrpcTransport({ baseUrl, interceptors })
-      : createConnectTransport({ baseUrl, httpVersion: '1.1', interceptors });
-  return createClient(service, transport);
-}
-
-/** Registers and logs in through the gateway; resolves with the user's id and token. */
-export async function signUp(
-  baseUrl: string,
-  protocol: GatewayProtocol,
-  email: string,
-): Promise<{ userId: string; token: string }> {
-  const users = gatewayClient(baseUrl, UsersService, protocol);
-  await users.register({ email, password: PASSWORD, displayName: email.split('@')[0] ?? email });
-  const { accessToken, user } = await users.login({ email, password: PASSWORD });
-  if (!user) throw new Error('Login answered no user');
-  return { userId: user.userId, token: accessToken };
-}
 
 /**
  * `count` customers with `accountsEach` EUR accounts each, every account credited `amount` minor
@@ -90,27 +48,21 @@ export async function seedCustomers(
   },
 ): Promise<Customer[]> {
   const { protocol } = options;
-  const operator = await signUp(baseUrl, protocol, options.operatorEmail);
-  const funding = gatewayClient(baseUrl, AccountsService, protocol, operator.token);
+  const operator = await signUp(baseUrl, 'operator', options.operatorEmail, protocol);
   const customers: Customer[] = [];
   let next = 0;
   const seedOne = async (): Promise<void> => {
     for (let i = next++; i < options.count; i = next++) {
-      const { userId, token } = await signUp(
-        baseUrl,
-        protocol,
-        `bench-${i}-${randomUUID().slice(0, 8)}@example.com`,
-      );
-      const accounts = gatewayClient(baseUrl, AccountsService, protocol, token);
+      const customer = await signUp(baseUrl, `bench-${i}`, undefined, protocol);
       const ids: string[] = [];
       for (let a = 0; a < options.accountsEach; a++) {
-        const { account } = await accounts.openAccount({
+        const { account } = await customer.accounts.openAccount({
           requestId: randomUUID(),
-          ownerId: userId,
+          ownerId: customer.userId,
           currency: CURRENCY,
         });
         if (!account) throw new Error('OpenAccount answered no account');
-        await funding.creditAccount({
+        await operator.accounts.creditAccount({
           creditId: randomUUID(),
           accountId: account.accountId,
           amount: options.amount,
@@ -119,11 +71,7 @@ export async function seedCustomers(
         });
         ids.push(account.accountId);
       }
-      customers.push({
-        userId,
-        accounts: ids,
-        transactions: gatewayClient(baseUrl, TransactionsService, protocol, token),
-      });
+      customers.push({ userId: customer.userId, accounts: ids, transactions: customer.transactions });
     }
   };
   await Promise.all(Array.from({ length: SIGN_UP_CONCURRENCY }, seedOne));

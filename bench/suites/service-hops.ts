@@ -7,8 +7,7 @@
  * process (bench/baselines/http2-echo.ts); goal ≥ 0.36 of it on every service. `extra` has the CPU
  * per call of the client (this process) and of the service process.
  */
-import { createServiceClient } from '@paymesh/platform/client/service-client';
-import { type RunningSystem, startSystem } from '@paymesh/platform/testing/system';
+import { startSystem } from '@paymesh/platform/testing/system';
 import { Health } from '@paymesh/proto/grpc/health/v1/health_pb';
 import { closedLoop, type LoadOptions, type LoadResult } from '../baselines/http2-echo.js';
 import { compare, type Figure, median, type Suite } from '../lib.js';
@@ -34,7 +33,7 @@ export const suite: Suite = {
     const raw = await openRawHop();
     try {
       const checks = SERVICES.map((service) => {
-        const health = service === 'gateway' ? gatewayHealth(system) : system.client(service, Health);
+        const health = system.client(service, Health);
         return { service, call: () => health.check({}) };
       });
       log('  warming up every hop');
@@ -78,22 +77,6 @@ export const suite: Suite = {
     }
   },
 };
-
-/** The gateway's own Health on its public port (plaintext, no caller in the topology): the kit client. */
-function gatewayHealth(system: RunningSystem) {
-  return createServiceClient(Health, {
-    upstream: `bench-${system.namespace}-gateway`,
-    baseUrl: system.url('gateway'),
-    // As system.client's: the benchmark's load must not be shed by its own client.
-    policy: {
-      timeoutMs: 30_000,
-      bulkheadConcurrency: 1024,
-      bulkheadQueue: 1024,
-      breakerMinimumCalls: 1000,
-      breakerWindow: 1000,
-    },
-  });
-}
 
 function record(result: LoadResult, cpuPerCall: number[]): number {
   cpuPerCall.push(result.cpuPerCallUs);

@@ -60,7 +60,7 @@ export function gatewayClient<T extends DescService>(
   return createClient(service, gatewayTransport(baseUrl, token, protocol));
 }
 
-/** A signed-in user, with Connect JSON clients of every public service carrying their token. */
+/** A signed-in user, with clients of every public service carrying their token. */
 export interface Member {
   readonly userId: string;
   readonly email: string;
@@ -74,31 +74,47 @@ export interface Member {
 export const PASSWORD = 'correct horse battery staple';
 
 /** Registers and logs in through the gateway, anonymously, as a browser does. */
-export async function signUp(baseUrl: string, name: string, email?: string): Promise<Member> {
-  const users = gatewayClient(baseUrl, UsersService);
+export async function signUp(
+  baseUrl: string,
+  name: string,
+  email?: string,
+  protocol: Protocol = 'connect-json',
+): Promise<Member> {
+  const users = gatewayClient(baseUrl, UsersService, undefined, protocol);
   const address = email ?? `${name}-${randomUUID().slice(0, 8)}@example.com`;
   await users.register({ email: address, password: PASSWORD, displayName: name });
-  return logIn(baseUrl, address);
+  return logIn(baseUrl, address, protocol);
 }
 
-export async function logIn(baseUrl: string, email: string): Promise<Member> {
-  const { accessToken, user } = await gatewayClient(baseUrl, UsersService).login({
+export async function logIn(
+  baseUrl: string,
+  email: string,
+  protocol: Protocol = 'connect-json',
+): Promise<Member> {
+  const { accessToken, user } = await gatewayClient(baseUrl, UsersService, undefined, protocol).login({
     email,
     password: PASSWORD,
   });
   if (!user) throw new Error('login answered no user');
-  return member(baseUrl, user.userId, email, accessToken);
+  return member(baseUrl, user.userId, email, accessToken, protocol);
 }
 
-export function member(baseUrl: string, userId: string, email: string, token: string): Member {
+/** A member's clients, in `protocol` (Connect JSON, as the browser app, by default). */
+export function member(
+  baseUrl: string,
+  userId: string,
+  email: string,
+  token: string,
+  protocol: Protocol = 'connect-json',
+): Member {
   return {
     userId,
     email,
     token,
-    users: gatewayClient(baseUrl, UsersService, token),
-    accounts: gatewayClient(baseUrl, AccountsService, token),
-    transactions: gatewayClient(baseUrl, TransactionsService, token),
-    currency: gatewayClient(baseUrl, CurrencyService, token),
+    users: gatewayClient(baseUrl, UsersService, token, protocol),
+    accounts: gatewayClient(baseUrl, AccountsService, token, protocol),
+    transactions: gatewayClient(baseUrl, TransactionsService, token, protocol),
+    currency: gatewayClient(baseUrl, CurrencyService, token, protocol),
   };
 }
 
