@@ -7,14 +7,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeMeshCredentials } from '@paymesh/platform/mesh/certificates';
-import { loadTopology, REPO_ROOT } from '@paymesh/platform/mesh/topology';
+import { loadTopology, REPO_ROOT, workloadIdentities } from '@paymesh/platform/mesh/topology';
 
 export const DEFAULT_MESH_TLS_DIR = join(REPO_ROOT, '.paymesh', 'mesh-tls');
 
 export async function ensureMeshCredentials(options: { dir?: string; rotate?: boolean } = {}) {
   const topology = await loadTopology(process.env.PAYMESH_TOPOLOGY || undefined);
   return writeMeshCredentials(options.dir ?? DEFAULT_MESH_TLS_DIR, {
-    identities: Object.fromEntries(topology.services.map((s) => [s.name, s.identity])),
+    identities: workloadIdentities(topology),
     rotate: options.rotate,
   });
 }

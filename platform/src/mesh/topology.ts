@@ -162,6 +162,11 @@ export function inboundRules(topology: Topology, callee: string): InboundRule[] 
     }));
 }
 
+/** Every workload's identity by name: what the development CA issues certificates for. */
+export function workloadIdentities(topology: Topology): Record<string, string> {
+  return Object.fromEntries(topology.services.map((s) => [s.name, s.identity]));
+}
+
 /** A service of the catalog by name; throws naming the file when it is not there. */
 export function meshService(topology: Topology, name: string): MeshService {
   const service = topology.services.find((s) => s.name === name);

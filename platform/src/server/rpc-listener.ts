@@ -16,8 +16,7 @@ import http2, {
 } from 'node:http2';
 import net, { type Socket } from 'node:net';
 import tls, { type TLSSocket } from 'node:tls';
-import type { MeshCredentials } from '../mesh/mesh-credentials.js';
-import { peerIdentityOf } from '../mesh/mesh-credentials.js';
+import { type MeshCredentials, peerIdentityOf } from '../mesh/mesh-credentials.js';
 import type { Logger } from '../telemetry/logger.js';
 
 export type RequestHandler = (
@@ -143,23 +142,25 @@ export function createRpcListener(handler: RequestHandler, options: ListenerOpti
   h2.on('sessionError', (err) => logger.debug({ err }, 'http2 session error'));
 
   const socketOptions = { noDelay: true, keepAlive: true, keepAliveInitialDelay: 30_000 };
-  const credentials = options.tls;
-  const acceptor = credentials
-    ? tls.createServer(
-        {
-          ...socketOptions,
-          ...credentials.serverOptions(),
-          ALPNProtocols: ['h2', 'http/1.1'],
-          handshakeTimeout: options.headersTimeoutMs,
-        },
-        (socket) => accept(socket, () => handOver(socket)),
-      )
+  const acceptor = options.tls
+    ? meshTlsServer(options.tls, (socket) => accept(socket, () => handOver(socket)))
     : net.createServer(socketOptions, (socket) => accept(socket, () => route(socket)));
-  if (credentials && acceptor instanceof tls.Server) {
-    const tlsServer = acceptor;
-    credentials.onChange(() => tlsServer.setSecureContext(credentials.serverOptions()));
+
+  /** Client certificates required; ALPN offers both protocols; a rotation applies to new handshakes. */
+  function meshTlsServer(credentials: MeshCredentials, onSecure: (socket: TLSSocket) => void): tls.Server {
+    const server = tls.createServer(
+      {
+        ...socketOptions,
+        ...credentials.serverOptions(),
+        ALPNProtocols: ['h2', 'http/1.1'],
+        handshakeTimeout: options.headersTimeoutMs,
+      },
+      onSecure,
+    );
+    credentials.onChange(() => server.setSecureContext(credentials.serverOptions()));
     // A refused handshake (no certificate, another CA) is the policy working, not an error.
-    tlsServer.on('tlsClientError', (err) => logger.debug({ err }, 'mesh TLS handshake refused'));
+    server.on('tlsClientError', (err) => logger.debug({ err }, 'mesh TLS handshake refused'));
+    return server;
   }
 
   function accept(socket: Socket, dispatch: () => void): void {

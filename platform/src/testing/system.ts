@@ -28,6 +28,7 @@ import {
   meshService,
   serviceDirectory,
   type Topology,
+  workloadIdentities,
 } from '../mesh/topology.js';
 import { connectBus } from '../nats/connection.js';
 import { deleteNamespaceStreams, ensureEventStreams } from '../nats/streams.js';
@@ -123,14 +124,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   }
   const mtls = options.mtls ?? true;
-  const meshDir = mtls ? await mkdtemp(join(tmpdir(), 'paymesh-mesh-')) : undefined;
   // Every workload of the catalog gets a certificate: tests speak as any of them.
-  const mesh: WrittenCredentials | undefined = meshDir
-    ? await writeMeshCredentials(meshDir, {
-        identities: Object.fromEntries(topology.services.map((s) => [s.name, s.identity])),
+  const mesh: WrittenCredentials | undefined = mtls
+    ? await writeMeshCredentials(await mkdtemp(join(tmpdir(), 'paymesh-mesh-')), {
+        identities: workloadIdentities(topology),
       })
     : undefined;
-  const scheme = mesh ? 'https' : 'http';
+  /** The edge takes outside clients in plaintext; with mTLS every other port is https. */
+  const urlOf = (m: Member) => `${mesh && !m.spec.edge ? 'https' : 'http'}://127.0.0.1:${m.port}`;
   const bus = await connectBus(natsUrl, 'system-test-setup');
   try {
     const contexts = [...new Set(topology.services.flatMap((s) => (s.context ? [s.context] : [])))];
@@ -155,12 +156,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     DATABASE_POOL_MAX: String(options.databasePoolMax ?? 5),
     ...(mesh && credentialVariables(mesh.files(m.spec.name))),
-    ...Object.fromEntries(
-      m.spec.calls.map((callee) => [
-        upstreamVariable(callee),
-        `${scheme}://127.0.0.1:${member(callee).port}`,
-      ]),
-    ),
+    ...Object.fromEntries(m.spec.calls.map((callee) => [upstreamVariable(callee), urlOf(member(callee))])),
     ...options.env?.[m.spec.name],
   });
 
@@ -223,7 +219,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const system: RunningSystem = {
     namespace,
     natsUrl,
-    url: (name) => `${member(name).spec.edge ? 'http' : scheme}://127.0.0.1:${member(name).port}`,
+    url: (name) => urlOf(member(name)),
     credentials(workload) {
       if (!mesh) throw new Error('this system runs without mTLS');
       meshService(topology, workload);
@@ -237,7 +233,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     client<T extends DescService>(name: string, desc: T, clientOptions: ClientOptions = {}): Client<T> {
       // The edge takes outside clients: plain, like the browser.
-      const mtlsCallee = mesh && !meshService(topology, name).edge;
+      const mtlsCallee = mesh && !member(name).spec.edge;
       const as = mtlsCallee ? (clientOptions.as ?? defaultCaller(topology, name)) : undefined;
       const key = `${name}/${desc.typeName}/${as ?? ''}`;
       let client = clients.get(key);
@@ -279,7 +275,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       }
       await Promise.all([...members.values()].map((m) => m.database?.drop()));
       for (const credentials of loaded.values()) credentials.close();
-      if (meshDir) await rm(meshDir, { recursive: true, force: true });
+      if (mesh) await rm(mesh.dir, { recursive: true, force: true });
     },
   };
 
