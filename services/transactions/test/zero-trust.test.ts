@@ -130,7 +130,8 @@ describe('the handshake', () => {
         () => assert.fail('an impostor was served'),
         (e: unknown) => ConnectError.from(e),
       );
-      assert.equal(err.code, Code.Unavailable, err.message);
+      // The client hears the server's alert (UNAVAILABLE) or, when it loses the race, the reset after it.
+      assert.ok([Code.Unavailable, Code.Aborted].includes(err.code), err.message);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
