@@ -22,6 +22,8 @@ export const DeadLetterHeader = {
 } as const;
 
 const DEAD_LETTER_HEADERS = new Set<string>(Object.values(DeadLetterHeader));
+/** How long a dead-letter or redrive publish waits for the broker's ack. */
+const PUBLISH_TIMEOUT_MS = 5_000;
 
 export interface DeadLetter {
   /** Sequence in the dead-letter stream: what `redrive` takes. */
@@ -69,9 +71,10 @@ export async function publishDeadLetter(
   h.set(DeadLetterHeader.originalSequence, String(msg.info.streamSequence));
   h.set(DeadLetterHeader.deliveries, String(msg.info.deliveryCount));
   h.set(DeadLetterHeader.failedAt, new Date().toISOString());
-  await bus.js.publish(eventNames(namespace).deadLetterSubject(consumer), msg.data, {
+  await bus.streams.publish(eventNames(namespace).deadLetterSubject(consumer), msg.data, {
     headers: h,
-    msgID: `dlq:${consumer}:${msg.info.stream}:${msg.info.streamSequence}`,
+    msgId: `dlq:${consumer}:${msg.info.stream}:${msg.info.streamSequence}`,
+    timeoutMs: PUBLISH_TIMEOUT_MS,
   });
 }
 
@@ -117,9 +120,10 @@ export async function redriveDeadLetter(bus: Bus, namespace: string, seq: number
   const h = createHeaders();
   copyHeaders(stored.header, h, (key) => key !== EventHeader.msgId && !DEAD_LETTER_HEADERS.has(key));
   const eventId = stored.header.get(EventHeader.eventId) || undefined;
-  const ack = await bus.js.publish(subject, stored.data, {
+  const ack = await bus.streams.publish(subject, stored.data, {
     headers: h,
-    msgID: `${eventId ?? `${stream}-${seq}`}:redrive:${seq}`,
+    msgId: `${eventId ?? `${stream}-${seq}`}:redrive:${seq}`,
+    timeoutMs: PUBLISH_TIMEOUT_MS,
   });
   await jsm.streams.deleteMessage(stream, seq);
   return { seq, eventId, subject, stream: ack.stream, streamSequence: ack.seq };

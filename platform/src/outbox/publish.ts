@@ -67,10 +67,10 @@ async function publishEvent(bus: Bus, event: ClaimedEvent, timeoutMs: number): P
       for (const [key, value] of Object.entries({ ...event.traceHeaders, ...spanHeaders })) {
         headers.set(key, value);
       }
-      const ack = await bus.js.publish(event.subject, event.payload, {
-        msgID: event.id,
+      const ack = await bus.streams.publish(event.subject, event.payload, {
+        msgId: event.id,
         headers,
-        timeout: timeoutMs,
+        timeoutMs,
       });
       return ack.duplicate;
     },
