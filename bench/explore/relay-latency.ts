@@ -69,6 +69,7 @@ const relay =
       ? await spawnRelay(database.url)
       : await startRelay({ pool: database.db.$client, bus, logger, service: 'rl', concurrency: 4 });
 try {
+  const commitsBefore = await transactionsCommitted();
   const perTick = Math.max(1, Math.round((RATE * TICK_MS) / 1_000));
   const ticks = (SECONDS * 1_000) / TICK_MS;
   const commits: Promise<void>[] = [];
@@ -89,8 +90,7 @@ try {
   await Promise.all(commits);
   const committedIn = (performance.now() - start) / 1_000;
   const deadline = performance.now() + 30_000;
-  const done = () =>
-    [...committedAt.keys()].every((id) => publishedAt.has(id) && (!consumer || appliedAt.has(id)));
+  const done = () => publishedAt.size >= n && (!consumer || appliedAt.size >= n);
   while (!done() && performance.now() < deadline) await sleep(20);
   const q = (values: number[], p: number) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -99,6 +99,9 @@ try {
   const lag = (to: Map<string, number>) =>
     [...committedAt].filter(([id]) => to.has(id)).map(([id, at]) => (to.get(id) as number) - at);
   const span = (to: Map<string, number>) => (Math.max(...to.values()) - start) / 1_000;
+  await sleep(1_000);
+  const committed = (await transactionsCommitted()) - commitsBefore;
+  console.log(`database transactions committed: ${committed} (${(committed / n).toFixed(3)} per event)`);
   const cpu = process.cpuUsage();
   console.log(`this process cpu ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`);
   console.log(`rate ${RATE}/s for ${SECONDS}s; committed in ${committedIn.toFixed(2)} s`);
@@ -142,4 +145,11 @@ async function spawnRelay(url: string): Promise<{ stop(): Promise<void> }> {
       await exited;
     },
   };
+}
+
+async function transactionsCommitted(): Promise<number> {
+  const { rows } = await database.db.$client.query(
+    'select xact_commit::int as n from pg_stat_database where datname = current_database()',
+  );
+  return rows[0].n;
 }

@@ -8,6 +8,7 @@
  */
 import { type DescMessage, fromBinary } from '@bufbuild/protobuf';
 import type { JsMsg } from '@nats-io/jetstream';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { inTransaction } from '../db/transaction.js';
 import { EventHeader, eventTypeOf } from '../events/envelope.js';
@@ -110,12 +111,13 @@ async function applyTogether<S extends Record<string, unknown>>(
   batch: readonly Applicable<S>[],
 ): Promise<Outcome[]> {
   return inTransaction(ctx.db, async (tx) => {
-    const inserted = await tx
-      .insert(inbox)
-      .values(batch.map((d) => ({ consumer: ctx.consumer, eventId: d.meta.eventId })))
-      .onConflictDoNothing()
-      .returning({ eventId: inbox.eventId });
-    const fresh = new Set(inserted.map((row) => row.eventId));
+    // One statement whatever the batch size (an array, not a VALUES list per event).
+    const { rows: inserted } = await tx.execute<{ event_id: string }>(sql`
+      insert into ${inbox} (consumer, event_id)
+      select ${ctx.consumer}, unnest(${sql.param(batch.map((d) => d.meta.eventId))}::text[])
+      on conflict do nothing
+      returning event_id`);
+    const fresh = new Set(inserted.map((row) => row.event_id));
     const outcomes: Outcome[] = [];
     for (const d of batch) {
       // `delete`: a second copy of one event in the same batch is a duplicate too.

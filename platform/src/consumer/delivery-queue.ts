@@ -2,6 +2,8 @@
  * Received deliveries waiting to be applied, and which may be applied now. Workers take batches in
  * arrival order, skipping subjects another worker holds, so one aggregate's events (one subject)
  * are never applied concurrently or out of order while different aggregates proceed in parallel.
+ * Under a light load, deliveries that arrive together still go to one worker as one batch (one
+ * transaction), not one each.
  */
 
 export interface Delivery {
@@ -14,6 +16,7 @@ export class DeliveryQueue<D extends Delivery> {
   #closed = false;
   #wakeWorkers: (() => void)[] = [];
   #wakeReceiver: (() => void)[] = [];
+  #wakeScheduled = false;
 
   get size(): number {
     return this.#waiting.length;
@@ -22,7 +25,14 @@ export class DeliveryQueue<D extends Delivery> {
   push(delivery: D): void {
     if (this.#closed) throw new Error('delivery queue is closed');
     this.#waiting.push(delivery);
-    this.#wake('workers');
+    // Workers wake once the deliveries that arrived together (one read from the socket) are all
+    // queued, so the first takes them as one batch instead of each worker taking one.
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    setImmediate(() => {
+      this.#wakeScheduled = false;
+      this.#wake('workers');
+    });
   }
 
   /** No more pushes; `next()` returns undefined once everything queued has been taken. */

@@ -16,7 +16,6 @@ import { eventTypeOf } from '../events/envelope.js';
 import { eventNames } from '../events/naming.js';
 import { currentTraceHeaders } from '../telemetry/propagation.js';
 import { aggregateLockKey, OutboxLock, partitionOf } from './partition.js';
-import { outbox } from './schema.js';
 
 /** The channel appends notify and relays listen on. */
 export const OUTBOX_CHANNEL = 'paymesh_outbox';
@@ -64,17 +63,33 @@ export function createOutbox(options: OutboxOptions): Outbox {
           lockKey: aggregateLockKey(event.aggregateId),
           eventType: eventTypeOf(event.schema.typeName),
           schema: event.schema.typeName,
-          payload: toBinary(event.schema, event.message),
-          headers: traceHeaders,
+          payload: asBuffer(toBinary(event.schema, event.message)),
         };
       });
       const lockKeys = [...new Set(rows.map((row) => row.lockKey))].sort((a, b) => a - b);
-      await tx.execute(
-        sql`select pg_advisory_xact_lock(${OutboxLock.aggregate}, k), pg_notify(${OUTBOX_CHANNEL}, '')
-            from unnest(${sql.param(lockKeys)}::int[]) as k`,
-      );
-      await tx.insert(outbox).values(rows.map(({ lockKey: _, ...row }) => row));
+      // One statement, one round trip: the uncorrelated subquery runs once, before the first row is
+      // numbered, so the aggregates' locks are held when `seq` is drawn; rows are inserted (and
+      // numbered) in the arrays' order. Arrays of columns rather than a VALUES list keep the
+      // statement the same whatever the number of events.
+      await tx.execute(sql`
+        insert into outbox (id, subject, aggregate_id, partition, event_type, schema, payload, headers)
+        select e.id, e.subject, e.aggregate_id, e.partition, e.event_type, e.schema, e.payload,
+               ${JSON.stringify(traceHeaders)}::jsonb
+        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.subject))}::text[],
+                    ${sql.param(rows.map((r) => r.aggregateId))}::text[], ${sql.param(rows.map((r) => r.partition))}::smallint[],
+                    ${sql.param(rows.map((r) => r.eventType))}::text[], ${sql.param(rows.map((r) => r.schema))}::text[],
+                    ${sql.param(rows.map((r) => r.payload))}::bytea[])
+             with ordinality as e(id, subject, aggregate_id, partition, event_type, schema, payload, n)
+        where (select count(*) from (
+                select pg_advisory_xact_lock(${OutboxLock.aggregate}, k), pg_notify(${OUTBOX_CHANNEL}, '')
+                from unnest(${sql.param(lockKeys)}::int[]) as k) as locks) = ${lockKeys.length}
+        order by e.n`);
       return rows.map((row) => row.id);
     },
   };
+}
+
+/** The bytes as a Buffer without copying them: node-postgres encodes Buffers in arrays as bytea. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
