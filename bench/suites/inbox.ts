@@ -35,7 +35,7 @@ const PUBLISH_BATCH = 1_000;
 const BASELINE_MS = 3_000;
 const CONCURRENCY = 8;
 const POOL = 10;
-const BATCH = 16;
+const BATCH = 64;
 const REDELIVERY_EVENTS = 2_000;
 
 const balances = pgTable('bench_balances', {

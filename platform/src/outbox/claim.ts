@@ -44,16 +44,16 @@ interface ClaimedRow {
 
 /**
  * Opens the batch's transaction and claims up to `batchSize` of the oldest pending rows, at most
- * `perPartition` from each partition, from partitions that no other relay holds; it tries them from
- * a random one on so relays and workers spread over them. Rows come partition by partition, each in
- * `seq` order, so every aggregate's rows are a prefix of its pending ones. A light load is taken
- * whole by one claim; a backlog is shared out, a few partitions per claim. Leaves the transaction
+ * `perPartition` from each partition, from at most `maxPartitions` partitions that no other relay
+ * holds; it tries them from a random one on so relays and workers spread over them. Rows come partition by partition, each in
+ * `seq` order, so every aggregate's rows are a prefix of its pending ones. Leaves the transaction
  * open.
  */
 export async function beginClaim(
   client: pg.ClientBase,
   perPartition: number,
   batchSize: number,
+  maxPartitions: number = OUTBOX_PARTITIONS,
 ): Promise<ClaimedEvent[]> {
   const start = Math.floor(Math.random() * OUTBOX_PARTITIONS);
   const order = Array.from({ length: OUTBOX_PARTITIONS }, (_, i) => (start + i) % OUTBOX_PARTITIONS);
@@ -69,6 +69,7 @@ export async function beginClaim(
        select p from unnest('{${order.map(int).join(',')}}'::int[]) as p
        where case when exists (select 1 from outbox where partition = p and published_at is null)
                   then pg_try_advisory_xact_lock(${int(OutboxLock.partition)}, p) else false end
+       limit ${int(maxPartitions)}
      )
      select o.seq, o.partition, o.id, o.subject, o.aggregate_id, o.event_type, o.schema, o.payload, o.headers,
             o.occurred_at

@@ -62,11 +62,15 @@ interface BatchResult {
   claimed: number;
   published: number;
   /**
-   * Whether pending rows may be left that no wake-up will announce: the batch or a partition's
-   * share of it was full, or an append was notified while it ran (its partition may have been
+   * Whether pending rows may be left that no wake-up will announce: the batch, the share of
+   * partitions, or a partition's share of the batch was full, or an append was notified while it ran (its partition may have been
    * locked by this very batch, so the worker it woke passed it over).
    */
   more: boolean;
+}
+
+function partitionsIn(events: readonly ClaimedEvent[]): number {
+  return new Set(events.map((event) => event.partition)).size;
 }
 
 /** True when some partition gave the claim as many rows as it takes from one: it may hold more. */
@@ -94,9 +98,12 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     if (!Number.isSafeInteger(value) || value < 1)
       throw new Error(`relay ${name} must be a positive integer`);
   }
-  // A backlog fills a batch from about 1/concurrency of the partitions, leaving the rest to the
-  // other workers, and with rows of many aggregates, which publish side by side.
-  const perPartition = Math.ceil(batchSize / Math.ceil(OUTBOX_PARTITIONS / concurrency));
+  // A claim takes at most 1/concurrency of the partitions, leaving the rest to the other workers:
+  // under a steady load as under a backlog, the workers publish side by side instead of one claim
+  // taking everything while the others find it all locked. A backlog fills a batch with rows of
+  // many aggregates, which publish side by side too.
+  const partitionsPerClaim = Math.ceil(OUTBOX_PARTITIONS / concurrency);
+  const perPartition = Math.ceil(batchSize / partitionsPerClaim);
 
   const logger = options.logger.child({ component: 'outbox-relay' });
   const metrics = outboxMetrics(pool, service, logger);
@@ -117,13 +124,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     };
     client.on('error', onError);
     try {
-      const events = await beginClaim(client, perPartition, batchSize);
+      const events = await beginClaim(client, perPartition, batchSize, partitionsPerClaim);
       if (events.length === 0) {
         await client.query('commit');
         return { claimed: 0, published: 0, more: false };
       }
-      // A full batch may have left work behind: let another worker look for it.
-      if (events.length >= batchSize) wakeups.wakeOne();
+      // A full batch, or a full share of the partitions, may have left work behind: let another
+      // worker look for it while this one publishes.
+      const fullShare = events.length >= batchSize || partitionsIn(events) >= partitionsPerClaim;
+      if (fullShare) wakeups.wakeOne();
       const outcomes = await publishClaimed(bus, events, publishTimeoutMs);
       const failed = outcomes.filter((o) => o.error !== undefined);
       const published = outcomes.length - failed.length;
@@ -137,10 +146,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         );
       }
       await finishClaim(client, outcomes);
-      const more =
-        events.length >= batchSize ||
-        filledAPartition(events, perPartition) ||
-        appendsNotified !== appendsBefore;
+      const more = fullShare || filledAPartition(events, perPartition) || appendsNotified !== appendsBefore;
       return { claimed: events.length, published, more };
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
