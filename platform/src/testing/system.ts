@@ -160,8 +160,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     ...options.env?.[m.spec.name],
   });
 
+  // Extra node options for every service process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see
+  // where a benchmark's services spend their time (NODE_OPTIONS does not take --cpu-prof).
+  const nodeArgs = process.env.PAYMESH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const launch = async (m: Member) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
       cwd: serviceDirectory(m.spec.name),
       env: environment(m),
       stdio: ['ignore', 'pipe', 'pipe'],
