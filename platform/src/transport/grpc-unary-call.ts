@@ -152,6 +152,8 @@ class UnaryBody {
 
   /** The stream closed: unless the body was complete, the caller hung up or the stream failed. */
   closed(reason: ConnectError | undefined): void {
+    // Settled is the common case (the body was read): no error is built for nobody.
+    if (this.settled) return;
     this.fail(reason ?? new ConnectError('request closed', Code.Canceled));
   }
 
