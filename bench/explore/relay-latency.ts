@@ -1,13 +1,12 @@
 /**
  * Exploration: where commit→applied latency goes at a fixed event rate. Commits RATE events/s (one
- * transaction per 10 ms tick) for SECONDS, with a relay in this process (or none with RELAY=off)
- * and the kit's consumer; a core NATS subscription sees each event when the broker has it. Prints
- * p50/p99 of commit→published and commit→applied, and the rates each stage kept up.
+ * transaction per 10 ms tick) for DURATION seconds; a relay publishes them (in this process, or in
+ * its own with RELAY=process, as the relay suite runs it, RELAY_ARGS giving it node options; none
+ * with RELAY=off) and the kit's consumer applies them (CONCURRENCY, BATCH; none with CONSUMER=off),
+ * while a core NATS subscription notes when the broker has each one. Prints p50/p99 of
+ * commit→published and commit→applied, the database transactions per event and this process's CPU.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { startConsumer } from '@paymesh/platform/consumer/consumer';
 import { EventHandlers } from '@paymesh/platform/consumer/handlers';
 import { EventHeader } from '@paymesh/platform/events/envelope';
@@ -23,6 +22,7 @@ import { createLogger } from '@paymesh/platform/telemetry/logger';
 import { SHARED_NATS_URL, uniqueNamespace } from '@paymesh/platform/testing/nats';
 import { createTables } from '@paymesh/platform/testing/schema-tables';
 import { EntryRecordedSchema } from '@paymesh/proto/paymesh/fixture/v1/events_pb';
+import { spawnRelay } from '../suites/relay.js';
 
 const RATE = Number(process.env.RATE ?? 10_000);
 const SECONDS = Number(process.env.DURATION ?? 3);
@@ -66,7 +66,11 @@ const relay =
   process.env.RELAY === 'off'
     ? undefined
     : process.env.RELAY === 'process'
-      ? await spawnRelay(database.url)
+      ? await spawnRelay(database.url, {
+          concurrency: 4,
+          batchSize: 1_000,
+          nodeArgs: process.env.RELAY_ARGS?.split(' ').filter(Boolean),
+        })
       : await startRelay({ pool: database.db.$client, bus, logger, service: 'rl', concurrency: 4 });
 try {
   const commitsBefore = await transactionsCommitted();
@@ -119,32 +123,6 @@ try {
   await deleteNamespaceStreams(await bus.jsm(), namespace);
   await bus.close();
   await database.dispose();
-}
-
-async function spawnRelay(url: string): Promise<{ stop(): Promise<void> }> {
-  const script = fileURLToPath(import.meta.resolve('@paymesh/platform/outbox/testing/relay-process'));
-  const child = spawn(
-    process.execPath,
-    [...(process.env.RELAY_ARGS?.split(' ') ?? []), '--import', 'tsx', script],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        NATS_URL: SHARED_NATS_URL,
-        CONCURRENCY: '4',
-        BATCH_SIZE: '1000',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = once(child, 'exit');
-  await once(child.stdout as NonNullable<typeof child.stdout>, 'data');
-  return {
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 async function transactionsCommitted(): Promise<number> {

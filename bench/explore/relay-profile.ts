@@ -15,6 +15,7 @@ import { entryRecorded } from '@paymesh/platform/outbox/testing/entry-events';
 import { createOutboxDatabase } from '@paymesh/platform/outbox/testing/outbox-database';
 import { createLogger } from '@paymesh/platform/telemetry/logger';
 import { SHARED_NATS_URL, uniqueNamespace } from '@paymesh/platform/testing/nats';
+import { summarizeProfile } from './profile-summary.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 20_000);
 const KEYS = Number(process.env.KEYS ?? 1_000);
@@ -57,7 +58,7 @@ try {
   if (process.env.PROFILE_DIR) {
     await writeFile(join(process.env.PROFILE_DIR, 'relay.cpuprofile'), JSON.stringify(profile));
   }
-  printTop(profile, 30);
+  console.log(summarizeProfile(profile).functions(30).join('\n'));
   console.log(
     `stream holds ${(await (await bus.jsm()).streams.info(eventNames(namespace).stream(CONTEXT))).state.messages} messages`,
   );
@@ -65,27 +66,4 @@ try {
   await deleteNamespaceStreams(await bus.jsm(), namespace);
   await bus.close();
   await database.dispose();
-}
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-
-function printTop(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, n: number) {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const self = new Map<string, number>();
-  let total = 0;
-  (profile.samples ?? []).forEach((id, i) => {
-    const frame = byId.get(id)?.callFrame;
-    const dt = profile.timeDeltas?.[i] ?? 0;
-    if (!frame) return;
-    const where = frame.url.replace(/.*node_modules\//, '').replace(/.*\/main\//, '');
-    const key = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
-  });
-  for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, n)) {
-    console.log(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-  }
 }

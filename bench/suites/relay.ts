@@ -170,7 +170,10 @@ async function measureLatency(bench: Bench, rate: number): Promise<number[]> {
       appliedAt.set(meta.eventId, performance.now());
     }),
   });
-  const relay = await spawnRelay(bench);
+  const relay = await spawnRelay(bench.database.url, {
+    concurrency: bench.relayOptions.concurrency ?? 4,
+    batchSize: bench.relayOptions.batchSize ?? BATCH,
+  });
   try {
     const perTick = Math.max(1, Math.round((rate * LATENCY_TICK_MS) / 1_000));
     const warmupTicks = (LATENCY_WARMUP_SECONDS * 1_000) / LATENCY_TICK_MS;
@@ -206,16 +209,22 @@ async function measureLatency(bench: Bench, rate: number): Promise<number[]> {
   }
 }
 
-/** A relay in its own process, as in a service, so the load and the consumer do not slow it. */
-async function spawnRelay(bench: Bench): Promise<{ stop(): Promise<void> }> {
+/**
+ * A relay in its own process, as in a service, so the load and the consumer do not slow it.
+ * `nodeArgs` go before the script (a CPU profile, say).
+ */
+export async function spawnRelay(
+  databaseUrl: string,
+  options: { concurrency: number; batchSize: number; nodeArgs?: readonly string[] },
+): Promise<{ stop(): Promise<void> }> {
   const script = fileURLToPath(import.meta.resolve('@paymesh/platform/outbox/testing/relay-process'));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', script], {
     env: {
       ...process.env,
-      DATABASE_URL: bench.database.url,
+      DATABASE_URL: databaseUrl,
       NATS_URL: SHARED_NATS_URL,
-      CONCURRENCY: String(bench.relayOptions.concurrency),
-      BATCH_SIZE: String(bench.relayOptions.batchSize),
+      CONCURRENCY: String(options.concurrency),
+      BATCH_SIZE: String(options.batchSize),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
