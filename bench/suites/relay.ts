@@ -31,6 +31,7 @@ const CONTEXT = 'bench';
 const KEYS = 1_000;
 const EVENTS = 20_000;
 const BATCH = 1_000;
+const RELAY_CONCURRENCY = 4;
 const APPEND_CHUNK = 500;
 const LATENCY_WARMUP_SECONDS = 1;
 const LATENCY_SECONDS = 3;
@@ -114,7 +115,7 @@ async function setUp(): Promise<Bench> {
       pool: database.db.$client,
       bus,
       logger: createLogger('relay-bench', process.env.LOG_LEVEL ?? 'warn'),
-      concurrency: 4,
+      concurrency: RELAY_CONCURRENCY,
       batchSize: BATCH,
     },
   };
@@ -170,10 +171,7 @@ async function measureLatency(bench: Bench, rate: number): Promise<number[]> {
       appliedAt.set(meta.eventId, performance.now());
     }),
   });
-  const relay = await spawnRelay(bench.database.url, {
-    concurrency: bench.relayOptions.concurrency ?? 4,
-    batchSize: bench.relayOptions.batchSize ?? BATCH,
-  });
+  const relay = await spawnRelay(bench.database.url, { concurrency: RELAY_CONCURRENCY, batchSize: BATCH });
   try {
     const perTick = Math.max(1, Math.round((rate * LATENCY_TICK_MS) / 1_000));
     const warmupTicks = (LATENCY_WARMUP_SECONDS * 1_000) / LATENCY_TICK_MS;

@@ -29,7 +29,7 @@ export interface StreamPublishOptions {
   /** Nats-Msg-Id: the broker drops a second message with the same id within its window. */
   msgId?: string;
   headers?: MsgHdrs;
-  /** How long to wait for the ack. */
+  /** How long to wait for the ack (checked every SWEEP_INTERVAL_MS). */
   timeoutMs: number;
 }
 
@@ -58,6 +58,8 @@ interface Waiting {
 }
 
 const MSG_ID_HEADER = 'Nats-Msg-Id';
+/** How often unanswered publishes are looked at: a timeout fires up to this much late. */
+const SWEEP_INTERVAL_MS = 100;
 const decoder = new TextDecoder();
 
 export function createStreamPublisher(nc: NatsConnection): StreamPublisher {
@@ -92,10 +94,9 @@ export function createStreamPublisher(nc: NatsConnection): StreamPublisher {
     for (const token of [...waiting.keys()]) settle(token, err);
   }
 
-  // One timer for every publish in flight, looking a few times per timeout for expired ones.
-  const armSweep = (timeoutMs: number) => {
+  // One timer for every publish in flight, looking for expired ones while any waits.
+  const armSweep = () => {
     if (sweep) return;
-    const every = Math.max(10, Math.min(250, Math.floor(timeoutMs / 4)));
     sweep = setInterval(() => {
       const now = performance.now();
       for (const [token, entry] of waiting) {
@@ -107,7 +108,7 @@ export function createStreamPublisher(nc: NatsConnection): StreamPublisher {
         clearInterval(sweep);
         sweep = undefined;
       }
-    }, every);
+    }, SWEEP_INTERVAL_MS);
     sweep.unref();
   };
 
@@ -125,7 +126,7 @@ export function createStreamPublisher(nc: NatsConnection): StreamPublisher {
       const promise = new Promise<StreamAck>((resolve, reject) => {
         waiting.set(token, { resolve, reject, deadline: performance.now() + options.timeoutMs });
       });
-      armSweep(options.timeoutMs);
+      armSweep();
       try {
         nc.publish(subject, payload, {
           reply: `${prefix}.${token}`,

@@ -5,7 +5,7 @@
  * locked FOR UPDATE, so a relay that dies releases both with its connection and its rows fall back
  * to pending.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { OUTBOX_PARTITIONS, OutboxLock } from './partition.js';
 
 /** A pending row as the relay publishes it. */
@@ -45,15 +45,15 @@ interface ClaimedRow {
 /**
  * Opens the batch's transaction and claims up to `batchSize` of the oldest pending rows, at most
  * `perPartition` from each partition, from at most `maxPartitions` partitions that no other relay
- * holds; it tries them from a random one on so relays and workers spread over them. Rows come partition by partition, each in
- * `seq` order, so every aggregate's rows are a prefix of its pending ones. Leaves the transaction
- * open.
+ * holds; it tries them from a random one on so relays and workers spread over them. Rows come
+ * partition by partition, each in `seq` order, so every aggregate's rows are a prefix of its
+ * pending ones. Leaves the transaction open.
  */
 export async function beginClaim(
   client: pg.ClientBase,
   perPartition: number,
   batchSize: number,
-  maxPartitions: number = OUTBOX_PARTITIONS,
+  maxPartitions: number,
 ): Promise<ClaimedEvent[]> {
   const start = Math.floor(Math.random() * OUTBOX_PARTITIONS);
   const order = Array.from({ length: OUTBOX_PARTITIONS }, (_, i) => (start + i) % OUTBOX_PARTITIONS);
@@ -95,32 +95,24 @@ export async function beginClaim(
 
 /**
  * Counts an attempt on every row tried, marks the published ones, keeps the error on the others,
- * and commits. A lost commit (the database crashing just after) only sends the events again, and the
- * broker drops them: hence the claim's asynchronous commit.
+ * and commits, in one round trip: the simple protocol takes several statements but no parameters,
+ * so the sequence numbers (integers from the claim) and the errors (escaped) are written inline. A
+ * lost commit (the database crashing just after) only sends the events again, and the broker drops
+ * them: hence the claim's asynchronous commit.
  */
 export async function finishClaim(client: pg.ClientBase, outcomes: readonly PublishOutcome[]): Promise<void> {
-  if (outcomes.length && outcomes.every((o) => o.error === undefined)) {
-    // Everything published (the usual case): the mark and the commit in one round trip, with the
-    // simple protocol, which takes no parameters; the sequence numbers are integers from the claim.
-    await client.query(
-      `update outbox set attempts = attempts + 1, published_at = clock_timestamp()
-       where seq = any('{${outcomes.map((o) => bigint(o.seq)).join(',')}}'::bigint[]);
-       commit`,
-    );
-    return;
-  }
-  if (outcomes.length) {
-    await client.query(
-      `update outbox as o
+  const tried = outcomes.map(
+    (o) => `(${bigint(o.seq)}, ${o.error === undefined ? 'null' : pg.escapeLiteral(o.error)})`,
+  );
+  const mark = tried.length
+    ? `update outbox as o
        set attempts = o.attempts + 1,
            published_at = case when r.error is null then clock_timestamp() end,
            last_error = coalesce(r.error, o.last_error)
-       from unnest($1::bigint[], $2::text[]) as r(seq, error)
-       where o.seq = r.seq`,
-      [outcomes.map((o) => o.seq), outcomes.map((o) => o.error ?? null)],
-    );
-  }
-  await client.query('commit');
+       from (values ${tried.join(', ')}) as r(seq, error)
+       where o.seq = r.seq;`
+    : '';
+  await client.query(`${mark} commit`);
 }
 
 function bigint(value: string): string {

@@ -62,13 +62,15 @@ interface BatchResult {
   claimed: number;
   published: number;
   /**
-   * Whether pending rows may be left that no wake-up will announce: the batch, the share of
-   * partitions, or a partition's share of the batch was full, or an append was notified while it ran (its partition may have been
-   * locked by this very batch, so the worker it woke passed it over).
+   * Whether pending rows may be left that no wake-up will announce: the batch, the worker's share
+   * of the partitions, or a partition's share of the batch was full, or an append was notified
+   * while it ran (its partition may have been locked by this very batch, so the worker it woke
+   * passed it over).
    */
   more: boolean;
 }
 
+/** How many partitions a claim's rows came from. */
 function partitionsIn(events: readonly ClaimedEvent[]): number {
   return new Set(events.map((event) => event.partition)).size;
 }
