@@ -50,8 +50,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     async append(tx, ...events) {
       if (events.length === 0) return [];
-      const traceHeaders = currentTraceHeaders();
-      const rows = (events as readonly OutboxEvent[]).map((event) => {
+      const headers = JSON.stringify(currentTraceHeaders());
+      const rows = (events as readonly OutboxEvent[]).map((event): OutboxRow => {
         if (!isMessage(event.message, event.schema)) {
           throw new Error(`outbox event is not a ${event.schema.typeName} message`);
         }
@@ -64,29 +64,65 @@ export function createOutbox(options: OutboxOptions): Outbox {
           eventType: eventTypeOf(event.schema.typeName),
           schema: event.schema.typeName,
           payload: asBuffer(toBinary(event.schema, event.message)),
+          headers,
         };
       });
-      const lockKeys = [...new Set(rows.map((row) => row.lockKey))].sort((a, b) => a - b);
-      // One statement, one round trip: the uncorrelated subquery runs once, before the first row is
-      // numbered, so the aggregates' locks are held when `seq` is drawn; rows are inserted (and
-      // numbered) in the arrays' order. Arrays of columns rather than a VALUES list keep the
-      // statement the same whatever the number of events.
-      await tx.execute(sql`
-        insert into outbox (id, subject, aggregate_id, partition, event_type, schema, payload, headers)
-        select e.id, e.subject, e.aggregate_id, e.partition, e.event_type, e.schema, e.payload,
-               ${JSON.stringify(traceHeaders)}::jsonb
-        from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.subject))}::text[],
-                    ${sql.param(rows.map((r) => r.aggregateId))}::text[], ${sql.param(rows.map((r) => r.partition))}::smallint[],
-                    ${sql.param(rows.map((r) => r.eventType))}::text[], ${sql.param(rows.map((r) => r.schema))}::text[],
-                    ${sql.param(rows.map((r) => r.payload))}::bytea[])
-             with ordinality as e(id, subject, aggregate_id, partition, event_type, schema, payload, n)
-        where (select count(*) from (
-                select pg_advisory_xact_lock(${OutboxLock.aggregate}, k), pg_notify(${OUTBOX_CHANNEL}, '')
-                from unnest(${sql.param(lockKeys)}::int[]) as k) as locks) = ${lockKeys.length}
-        order by e.n`);
+      const deferred = deferredRows.get(tx);
+      if (deferred) deferred.push(...rows);
+      else await appendRows(tx, rows);
       return rows.map((row) => row.id);
     },
   };
+}
+
+/** An outbox row as appended, before the database numbers it. */
+export interface OutboxRow {
+  id: string;
+  subject: string;
+  aggregateId: string;
+  partition: number;
+  lockKey: number;
+  eventType: string;
+  schema: string;
+  payload: Buffer;
+  /** The W3C trace context of the append, as JSON. */
+  headers: string;
+}
+
+const deferredRows = new WeakMap<object, OutboxRow[]>();
+
+/**
+ * Until the returned function is called, appends on `tx` gather their rows into `into` rather than
+ * insert them (a group commit inserts a whole group's rows with `appendRows` before COMMIT).
+ */
+export function deferAppends(tx: Executor, into: OutboxRow[]): () => void {
+  deferredRows.set(tx, into);
+  return () => deferredRows.delete(tx);
+}
+
+/**
+ * Inserts rows into the outbox in their order, under their aggregates' locks (taken in a fixed
+ * order), and queues the NOTIFY that wakes the relay at commit.
+ */
+export async function appendRows(tx: Executor, rows: readonly OutboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const lockKeys = [...new Set(rows.map((row) => row.lockKey))].sort((a, b) => a - b);
+  // One statement, one round trip: the uncorrelated subquery runs once, before the first row is
+  // numbered, so the aggregates' locks are held when `seq` is drawn; rows are inserted (and
+  // numbered) in the arrays' order. Arrays of columns rather than a VALUES list keep the
+  // statement the same whatever the number of events.
+  await tx.execute(sql`
+    insert into outbox (id, subject, aggregate_id, partition, event_type, schema, payload, headers)
+    select e.id, e.subject, e.aggregate_id, e.partition, e.event_type, e.schema, e.payload, e.headers::jsonb
+    from unnest(${sql.param(rows.map((r) => r.id))}::uuid[], ${sql.param(rows.map((r) => r.subject))}::text[],
+                ${sql.param(rows.map((r) => r.aggregateId))}::text[], ${sql.param(rows.map((r) => r.partition))}::smallint[],
+                ${sql.param(rows.map((r) => r.eventType))}::text[], ${sql.param(rows.map((r) => r.schema))}::text[],
+                ${sql.param(rows.map((r) => r.payload))}::bytea[], ${sql.param(rows.map((r) => r.headers))}::text[])
+         with ordinality as e(id, subject, aggregate_id, partition, event_type, schema, payload, headers, n)
+    where (select count(*) from (
+            select pg_advisory_xact_lock(${OutboxLock.aggregate}, k), pg_notify(${OUTBOX_CHANNEL}, '')
+            from unnest(${sql.param(lockKeys)}::int[]) as k) as locks) = ${lockKeys.length}
+    order by e.n`);
 }
 
 /** The bytes as a Buffer without copying them: node-postgres encodes Buffers in arrays as bytea. */

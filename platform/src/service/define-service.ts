@@ -16,6 +16,7 @@ import { env } from '../config/config.js';
 import { startConsumer } from '../consumer/consumer.js';
 import type { EventHandlers } from '../consumer/handlers.js';
 import { createDatabase, type Database, migrateDatabase } from '../db/database.js';
+import { createGroupCommit, type GroupCommit, type GroupCommitOptions } from '../db/group-commit.js';
 import { type JobSpec, type PeriodicJob, periodicJob } from '../jobs/periodic-job.js';
 import type { ServiceManifest } from '../mesh/service-manifest.js';
 import { type Bus, connectBus } from '../nats/connection.js';
@@ -46,6 +47,8 @@ export interface ServiceDeps<S extends Schema, C, U extends Upstreams> {
   readonly bus: Bus;
   /** Appends this service's events inside a transaction (refuses when it declares no `publishes`). */
   readonly outbox: Outbox;
+  /** Runs the service's commands' transactions, many to a COMMIT under load (see group-commit.ts). */
+  readonly commits: GroupCommit<S>;
   /** One resilient client per upstream, as declared. */
   readonly clients: { readonly [K in keyof U]: Client<U[K]> };
 }
@@ -91,7 +94,9 @@ export interface ServiceDefinition<S extends Schema, E extends Shape, U extends 
   consumers?: readonly ConsumerSpec<S, AppDeps<S, ConfigOf<E>, U, A>>[];
   /** Background jobs on a timer (hold expiry, saga recovery); they start after the consumers. */
   jobs?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => JobSpec[];
-  relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'pollIntervalMs' | 'retentionMs'>;
+  /** How the service's commands share transactions (default: one lane, 32 to a transaction). */
+  groupCommit?: Pick<GroupCommitOptions, 'lanes' | 'maxBatch'>;
+  relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'lingerMs' | 'pollIntervalMs' | 'retentionMs'>;
   server?: ServiceOptions<Shape>['server'];
 }
 
@@ -228,6 +233,7 @@ export function defineService<
         db,
         bus,
         outbox: outbox ?? refusingOutbox(config.SERVICE_NAME),
+        commits: createGroupCommit(db, { name: config.SERVICE_NAME, ...definition.groupCommit }),
         clients,
       };
       const deps: AppDeps<S, C, U, A> = { ...base, app: definition.app?.(base) as A };

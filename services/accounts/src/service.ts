@@ -19,11 +19,17 @@ export const accounts = defineService({
     HOLD_SWEEP_INTERVAL_MS: env.positiveInt(5_000),
   },
   routes:
-    ({ db, outbox, config }) =>
+    ({ db, commits, outbox, config }) =>
     (router) =>
       router.service(
         AccountsService,
-        accountsHandlers({ db, outbox, systemAccounts: new SystemAccounts(), holdTtlMs: config.HOLD_TTL_MS }),
+        accountsHandlers({
+          db,
+          commits,
+          outbox,
+          systemAccounts: new SystemAccounts(db, outbox),
+          holdTtlMs: config.HOLD_TTL_MS,
+        }),
       ),
   jobs: ({ db, outbox, config }) => [
     {

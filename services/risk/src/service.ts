@@ -14,9 +14,9 @@ export const risk = defineService({
   publishes: 'risk',
   env: riskEnv,
   routes:
-    ({ db, outbox, config }) =>
+    ({ db, commits, outbox, config }) =>
     (router) =>
-      router.service(RiskService, riskHandlers(db, outbox, riskPolicyOf(config))),
+      router.service(RiskService, riskHandlers(db, commits, outbox, riskPolicyOf(config))),
   // The projections' handlers take milliseconds: after a crash their unacknowledged events come
   // back within seconds rather than the kit's 30 s, so velocity is not blind for half a minute.
   consumers: [

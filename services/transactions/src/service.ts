@@ -34,16 +34,17 @@ export const transactions = defineService({
   app: (deps) => {
     const { config } = deps;
     const changes = new TransferChanges();
-    const saga = new TransferSaga(deps.db, deps.outbox, deps.clients, changes, deps.logger, {
+    const saga = new TransferSaga(deps.db, deps.commits, deps.outbox, deps.clients, changes, deps.logger, {
       leaseMs: config.SAGA_LEASE_MS,
       retry: { initialMs: config.SAGA_RETRY_INITIAL_MS, maxMs: config.SAGA_RETRY_MAX_MS },
     });
     return { changes, saga };
   },
-  routes: ({ db, outbox, config, app }) => {
+  routes: ({ db, commits, outbox, config, app }) => {
     const handlers = transactionsHandlers(
       {
         db,
+        commits,
         outbox,
         saga: app.saga,
         changes: app.changes,

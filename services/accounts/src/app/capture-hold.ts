@@ -5,8 +5,6 @@
  * destination answers the same postings; a hold found expired is released here and refused.
  */
 import { randomUUID } from 'node:crypto';
-import { inTransaction } from '@paymesh/platform/db/transaction';
-import type { OutboxEvent } from '@paymesh/platform/outbox/outbox';
 import { lockAccounts } from '../db/accounts-repo.js';
 import { lockHold, releaseHeldHold } from '../db/holds-repo.js';
 import { capturePostingsOf, postCapture } from '../db/journal-repo.js';
@@ -27,7 +25,7 @@ export async function captureHold(
   ledger: Ledger,
   input: CaptureTerms & { transferId: string },
 ): Promise<Capture> {
-  const outcome = await inTransaction(ledger.db, async (tx): Promise<Capture | 'expired'> => {
+  const outcome = await ledger.commits.run(async (tx): Promise<Capture | 'expired'> => {
     const locked = await lockHold(tx, input.transferId);
     const decision = captureDecision(input.transferId, locked?.hold, locked?.expired ?? false, input);
     if (decision.action === 'refuse') throw decision.error;
@@ -45,17 +43,12 @@ export async function captureHold(
     const source = hold.accountId;
     const currency = hold.currency;
     if (!source || !currency) throw new Error(`held hold of transfer ${input.transferId} has no account`);
-    const events: OutboxEvent[] = [];
     const crossCurrency = currency !== input.destinationCurrency;
     const pools = crossCurrency
-      ? await ledger.systemAccounts.ids(
-          tx,
-          [
-            { kind: 'fx_pool', currency },
-            { kind: 'fx_pool', currency: input.destinationCurrency },
-          ],
-          events,
-        )
+      ? await ledger.systemAccounts.ids([
+          { kind: 'fx_pool', currency },
+          { kind: 'fx_pool', currency: input.destinationCurrency },
+        ])
       : [];
     const accounts = await lockAccounts(tx, [source, input.destinationAccountId, ...pools]);
     const refusal = refusalToMove(
@@ -63,7 +56,7 @@ export async function captureHold(
       input.destinationAccountId,
       input.destinationCurrency,
     );
-    // Throwing rolls back, pools created above included; the hold stays held for the caller to release.
+    // Throwing rolls back; the hold stays held for the caller to release.
     if (refusal) throw refusal;
     if (accounts.get(source)?.status !== 'active') throw accountFrozen(source);
 
@@ -86,8 +79,7 @@ export async function captureHold(
       destinationAmount: input.destinationAmount,
       destinationCurrency: input.destinationCurrency,
     });
-    events.push(holdCaptured(captured, lines));
-    await ledger.outbox.append(tx, ...events);
+    await ledger.outbox.append(tx, holdCaptured(captured, lines));
     return { hold: captured, lines };
   });
   if (outcome === 'expired') throw holdExpired(input.transferId);

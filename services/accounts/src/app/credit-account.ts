@@ -2,9 +2,10 @@
  * Crediting a customer account from its currency's funding account (created on demand): the
  * entry, both balances and AccountCredited commit together. The credit id is the journal entry's
  * unique key, so a repeat answers the first credit and credits nothing; other terms refuse.
+ * A credit refused at sight (an account frozen, unknown, of another currency or a system account)
+ * writes nothing, not even the currency's funding account.
  */
 import { randomUUID } from 'node:crypto';
-import { inTransaction } from '@paymesh/platform/db/transaction';
 import type { DomainError } from '@paymesh/platform/errors/domain-error';
 import type { OutboxEvent } from '@paymesh/platform/outbox/outbox';
 import { findAccount, lockAccounts } from '../db/accounts-repo.js';
@@ -23,13 +24,16 @@ export interface Credit {
 }
 
 export async function creditAccount(ledger: Ledger, input: CreditTerms): Promise<Credit> {
-  return inTransaction(ledger.db, async (tx) => {
+  // A credit refused at sight creates no funding account; a repeat of an earlier one still answers it.
+  const refusedAtSight = refusalToMove(
+    await findAccount(ledger.db, input.accountId),
+    input.accountId,
+    input.currency,
+  );
+  if (refusedAtSight) return repeatedCredit(ledger.db, input, refusedAtSight);
+  const [fundingAccountId] = await ledger.systemAccounts.ids([{ kind: 'funding', currency: input.currency }]);
+  return ledger.commits.run(async (tx) => {
     const events: OutboxEvent[] = [];
-    const [fundingAccountId] = await ledger.systemAccounts.ids(
-      tx,
-      [{ kind: 'funding', currency: input.currency }],
-      events,
-    );
     if (!fundingAccountId) throw new Error(`no funding account for ${input.currency}`);
     const accounts = await lockAccounts(tx, [fundingAccountId, input.accountId]);
     const refusal = refusalToMove(accounts.get(input.accountId), input.accountId, input.currency);

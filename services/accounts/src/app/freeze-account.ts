@@ -1,5 +1,4 @@
 /** Freezing a customer account: the status change and AccountFrozen commit together; freezing again changes nothing. */
-import { inTransaction } from '@paymesh/platform/db/transaction';
 import { findAccount, freezeActiveCustomerAccount } from '../db/accounts-repo.js';
 import type { AccountRow } from '../db/schema.js';
 import { accountNotFound, systemAccount } from '../domain/ledger-failures.js';
@@ -10,7 +9,7 @@ export async function freezeAccount(
   ledger: Ledger,
   input: { accountId: string; reason: string },
 ): Promise<AccountRow> {
-  return inTransaction(ledger.db, async (tx) => {
+  return ledger.commits.run(async (tx) => {
     const frozen = await freezeActiveCustomerAccount(tx, input.accountId);
     if (frozen) {
       await ledger.outbox.append(tx, accountFrozen(frozen, input.reason));

@@ -5,7 +5,6 @@
  * returns its hold as it is now; a released transfer (a tombstone too) refuses it.
  */
 import { PgErrorCode, pgConstraint, pgErrorCode } from '@paymesh/platform/db/database';
-import { inTransaction } from '@paymesh/platform/db/transaction';
 import { findAccount } from '../db/accounts-repo.js';
 import { claimHold, findHold } from '../db/holds-repo.js';
 import type { HoldRow } from '../db/schema.js';
@@ -17,7 +16,7 @@ import type { Ledger } from './ledger.js';
 
 export async function holdFunds(ledger: Ledger, input: HoldTerms & { transferId: string }): Promise<HoldRow> {
   try {
-    return await inTransaction(ledger.db, async (tx) => {
+    return await ledger.commits.run(async (tx) => {
       const claimed = await claimHold(tx, { ...input, ttlMs: ledger.holdTtlMs });
       if (!claimed) {
         const existing = await findHold(tx, input.transferId);

@@ -1,5 +1,4 @@
 /** Opening a customer account: the row and its AccountOpened event commit together; a repeated request id returns the first. */
-import { inTransaction } from '@paymesh/platform/db/transaction';
 import { findAccountByOpenRequest, insertCustomerAccount } from '../db/accounts-repo.js';
 import type { AccountRow } from '../db/schema.js';
 import { openRequestMismatch } from '../domain/ledger-failures.js';
@@ -10,7 +9,7 @@ export async function openAccount(
   ledger: Ledger,
   input: { requestId: string; ownerId: string; currency: string },
 ): Promise<AccountRow> {
-  return inTransaction(ledger.db, async (tx) => {
+  return ledger.commits.run(async (tx) => {
     const opened = await insertCustomerAccount(tx, input);
     if (opened) {
       await ledger.outbox.append(tx, accountOpened(opened));

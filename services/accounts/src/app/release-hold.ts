@@ -4,7 +4,6 @@
  * A transfer that never held gets a tombstone (released, amount 0, no account, no event), so a
  * delayed HoldFunds for it is refused: the TCC "empty cancel" and anti-suspension rules.
  */
-import { inTransaction } from '@paymesh/platform/db/transaction';
 import { findHold, insertReleaseTombstone, releaseHeldHold } from '../db/holds-repo.js';
 import type { HoldRow } from '../db/schema.js';
 import { releaseDecision } from '../domain/hold-decisions.js';
@@ -18,7 +17,7 @@ export async function releaseHold(
   ledger: Ledger,
   input: { transferId: string; reason: string },
 ): Promise<HoldRow> {
-  return inTransaction(ledger.db, async (tx) => {
+  return ledger.commits.run(async (tx) => {
     for (let pass = 1; pass <= MAX_PASSES; pass++) {
       const released = await releaseHeldHold(tx, input.transferId, input.reason);
       if (released) {

@@ -1,12 +1,14 @@
 /**
- * The system accounts (one funding and one FX pool account per currency), created on demand inside
- * the transaction that first needs one, with its AccountOpened event. Their ids never change, so
- * ids seen committed are remembered and later transactions skip the lookup.
+ * The system accounts (one funding and one FX pool account per currency), created on demand with
+ * their AccountOpened event, each in a transaction of its own that commits before the command that
+ * needs it goes on: a system account that exists is harmless, so the command may still roll back,
+ * and an id once seen committed never changes, so later commands skip the lookup.
  */
-
-import type { OutboxEvent } from '@paymesh/platform/outbox/outbox';
+import type { Database } from '@paymesh/platform/db/database';
+import { inTransaction } from '@paymesh/platform/db/transaction';
+import type { Outbox } from '@paymesh/platform/outbox/outbox';
 import { findSystemAccount, insertSystemAccount } from '../db/accounts-repo.js';
-import type { LedgerExecutor } from '../db/ledger-executor.js';
+import type * as schema from '../db/schema.js';
 import type { AccountKindName } from '../domain/account-state.js';
 import { accountOpened } from '../events/ledger-events.js';
 
@@ -18,36 +20,41 @@ export interface SystemAccountKey {
 export class SystemAccounts {
   readonly #committed = new Map<string, string>();
 
+  constructor(
+    private readonly db: Database<typeof schema>,
+    private readonly outbox: Outbox,
+  ) {}
+
   /**
-   * The ids of the wanted accounts, in the order asked, creating those missing (their
-   * AccountOpened events are pushed onto `events`, for the caller to append before commit). Call
-   * it once per transaction and before locking any account: a creation waits on a concurrent
-   * creation of the same account, never on a row lock.
+   * The ids of the wanted accounts, in the order asked, creating (and committing) those missing.
+   * Call it before locking any account: a creation waits on a concurrent creation of the same
+   * account, never on a row lock.
    */
-  async ids(
-    tx: LedgerExecutor,
-    wanted: readonly SystemAccountKey[],
-    events: OutboxEvent[],
-  ): Promise<string[]> {
-    const found = new Map<string, string>();
+  async ids(wanted: readonly SystemAccountKey[]): Promise<string[]> {
     // Created in a fixed order, so two transactions creating the same two accounts cannot deadlock.
     const missing = [...new Set(wanted.map(keyOf))].filter((key) => !this.#committed.has(key)).sort();
-    for (const key of missing) {
-      const { kind, currency } = parseKey(key);
-      const created = await insertSystemAccount(tx, kind, currency);
-      if (created) {
-        // Not remembered: this transaction may still roll back.
-        events.push(accountOpened(created));
-        found.set(key, created.accountId);
-        continue;
-      }
-      const existing = await findSystemAccount(tx, kind, currency);
-      if (!existing) throw new Error(`system account ${key} conflicted on insert but cannot be read`);
-      this.#committed.set(key, existing.accountId);
+    if (missing.length > 0) {
+      const resolved = await inTransaction(this.db, async (tx) => {
+        const ids = new Map<string, string>();
+        for (const key of missing) {
+          const { kind, currency } = parseKey(key);
+          const created = await insertSystemAccount(tx, kind, currency);
+          if (created) {
+            await this.outbox.append(tx, accountOpened(created));
+            ids.set(key, created.accountId);
+            continue;
+          }
+          const existing = await findSystemAccount(tx, kind, currency);
+          if (!existing) throw new Error(`system account ${key} conflicted on insert but cannot be read`);
+          ids.set(key, existing.accountId);
+        }
+        return ids;
+      });
+      for (const [key, id] of resolved) this.#committed.set(key, id);
     }
     return wanted.map((want) => {
       const key = keyOf(want);
-      const id = this.#committed.get(key) ?? found.get(key);
+      const id = this.#committed.get(key);
       if (!id) throw new Error(`system account ${key} was not resolved`);
       return id;
     });

@@ -1,7 +1,7 @@
 /** Statements over holds: claiming one with its reservation, locking, releasing, tombstones, expiry. */
 
+import { decodeRow } from '@paymesh/platform/db/decode-row';
 import { eq, sql } from 'drizzle-orm';
-import { decodeRow } from './decode-row.js';
 import type { LedgerExecutor } from './ledger-executor.js';
 import { type HoldRow, holds } from './schema.js';
 

@@ -3,10 +3,10 @@
  * statement) and reading an entry back for an idempotent repeat.
  */
 
+import { decodeRow } from '@paymesh/platform/db/decode-row';
 import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { BalanceChange, Posting } from '../domain/postings.js';
 import { balanceUpdate } from './accounts-repo.js';
-import { decodeRow } from './decode-row.js';
 import type { LedgerExecutor } from './ledger-executor.js';
 import { type AccountRow, accounts, type HoldRow, holds, journalEntries, postings } from './schema.js';
 

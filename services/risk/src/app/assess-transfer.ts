@@ -4,8 +4,8 @@
  * several, gets the stored decision and emits nothing.
  */
 import { Code } from '@connectrpc/connect';
-import type { Database, Executor } from '@paymesh/platform/db/database';
-import { inTransaction } from '@paymesh/platform/db/transaction';
+import type { Executor } from '@paymesh/platform/db/database';
+import type { GroupCommit } from '@paymesh/platform/db/group-commit';
 import { domainFailure, invalidArgument } from '@paymesh/platform/errors/domain-error';
 import type { Outbox } from '@paymesh/platform/outbox/outbox';
 import { RiskDecisionMadeSchema } from '@paymesh/proto/paymesh/risk/v1/events_pb';
@@ -25,7 +25,7 @@ export interface TransferTerms {
 }
 
 export async function assessTransfer(
-  db: Database<typeof schema>,
+  commits: GroupCommit<typeof schema>,
   outbox: Outbox,
   policy: RiskPolicy,
   request: TransferTerms,
@@ -46,7 +46,7 @@ export async function assessTransfer(
       },
     ]);
   }
-  return inTransaction(db, async (tx) => {
+  return commits.run(async (tx) => {
     const now = new Date();
     const facts = await readSourceAccountFacts(tx, {
       sourceAccountId: terms.sourceAccountId,

@@ -8,10 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import { Code } from '@connectrpc/connect';
-import { inTransaction } from '@paymesh/platform/db/transaction';
+import type { GroupCommit } from '@paymesh/platform/db/group-commit';
 import { domainFailure, invalidArgument } from '@paymesh/platform/errors/domain-error';
 import type { Outbox } from '@paymesh/platform/outbox/outbox';
 import { TransferRequestedSchema } from '@paymesh/proto/paymesh/transactions/v1/events_pb';
+import type * as schema from '../db/schema.js';
 import {
   findByIdempotencyKey,
   insertTransfer,
@@ -29,6 +30,7 @@ export interface CreateTransferInput extends TransferTerms {
 
 export interface CreateTransferDeps {
   db: TransferDb;
+  commits: GroupCommit<typeof schema>;
   outbox: Outbox;
   saga: TransferSaga;
   changes: TransferChanges;
@@ -58,7 +60,7 @@ export async function createTransfer(
     ]);
   }
   const fingerprint = requestFingerprint(input);
-  const inserted = await inTransaction(deps.db, async (tx) => {
+  const inserted = await deps.commits.run(async (tx) => {
     const transferId = randomUUID();
     const row = await insertTransfer(
       tx,

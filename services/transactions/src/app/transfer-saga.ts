@@ -13,7 +13,7 @@
 import { create, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { timestampNow } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
-import { inTransaction } from '@paymesh/platform/db/transaction';
+import type { GroupCommit } from '@paymesh/platform/db/group-commit';
 import type { Outbox, OutboxEvent } from '@paymesh/platform/outbox/outbox';
 import type { Logger } from '@paymesh/platform/telemetry/logger';
 import type { AccountsService } from '@paymesh/proto/paymesh/accounts/v1/accounts_pb';
@@ -24,10 +24,10 @@ import {
   TransferFailedSchema,
   TransferRejectedSchema,
 } from '@paymesh/proto/paymesh/transactions/v1/events_pb';
+import type * as schema from '../db/schema.js';
 import {
   claimTransfer,
   findTransfer,
-  insertSteps,
   type NewStep,
   postpone,
   type TransferDb,
@@ -73,6 +73,7 @@ class StepFailed extends Error {
 export class TransferSaga {
   constructor(
     private readonly db: TransferDb,
+    private readonly commits: GroupCommit<typeof schema>,
     private readonly outbox: Outbox,
     private readonly upstreams: SagaUpstreams,
     private readonly changes: TransferChanges,
@@ -346,12 +347,10 @@ export class TransferSaga {
     from: TransferStateName,
     decision: Decision,
   ): Promise<TransferRow | undefined> {
-    return inTransaction(this.db, async (tx) => {
+    return this.commits.run(async (tx) => {
       if (decision.kind === 'retry') {
         const delayMs = retryDelayMs(transfer.attempts + 1, this.options.retry);
-        const row = await postpone(tx, transfer.transferId, from, delayMs);
-        if (!row) return undefined;
-        await insertSteps(tx, transfer.transferId, [
+        const row = await postpone(tx, transfer.transferId, from, delayMs, [
           ...decision.steps,
           {
             name: decision.step,
@@ -360,6 +359,7 @@ export class TransferSaga {
             attempt: transfer.attempts + 1,
           },
         ]);
+        if (!row) return undefined;
         this.logger.warn(
           { transferId: transfer.transferId, step: decision.step, attempt: transfer.attempts + 1, delayMs },
           'saga step failed transiently; will retry',
@@ -367,9 +367,16 @@ export class TransferSaga {
         return row;
       }
       const lease = isTerminal(decision.to) ? undefined : this.options.leaseMs;
-      const row = await transition(tx, transfer.transferId, from, decision.to, decision.patch, lease);
+      const row = await transition(
+        tx,
+        transfer.transferId,
+        from,
+        decision.to,
+        decision.patch,
+        lease,
+        decision.steps,
+      );
       if (!row) return undefined;
-      await insertSteps(tx, transfer.transferId, decision.steps);
       if (decision.event) await this.outbox.append(tx, decision.event);
       return row;
     });

@@ -3,7 +3,8 @@
  * it expects, so two drivers of one transfer can never both move it.
  */
 import type { Database, SchemaExecutor } from '@paymesh/platform/db/database';
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { decodeRow } from '@paymesh/platform/db/decode-row';
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, type SQLWrapper, sql } from 'drizzle-orm';
 import { activeStates, type TransferStateName } from '../domain/transfer-state.js';
 import type * as schema from './schema.js';
 import { transferSteps, transfers } from './schema.js';
@@ -82,7 +83,10 @@ export async function claimTransfer(
   return row;
 }
 
-/** Moves a transfer from `from` to `to`; undefined when it was not in `from` any more. */
+/**
+ * Moves a transfer from `from` to `to` and records `steps`, in one statement; undefined (and no
+ * step recorded) when it was not in `from` any more.
+ */
 export async function transition(
   tx: Executor,
   transferId: string,
@@ -90,9 +94,10 @@ export async function transition(
   to: TransferStateName,
   patch: TransferPatch,
   leaseMs: number | undefined,
+  steps: readonly NewStep[],
 ): Promise<TransferRow | undefined> {
   const lease = leaseMs === undefined ? null : sql`now() + ${leaseMs} * interval '1 millisecond'`;
-  const [row] = await tx
+  const update = tx
     .update(transfers)
     .set({
       ...patch,
@@ -104,17 +109,21 @@ export async function transition(
     })
     .where(and(eq(transfers.transferId, transferId), eq(transfers.state, from)))
     .returning();
-  return row;
+  return updateWithSteps(tx, update, steps);
 }
 
-/** Leaves a transfer where it is after a transient failure, to be tried again after `delayMs`. */
+/**
+ * Leaves a transfer where it is after a transient failure, to be tried again after `delayMs`, and
+ * records `steps`, in one statement; undefined when it was not in `from` any more.
+ */
 export async function postpone(
   tx: Executor,
   transferId: string,
   from: TransferStateName,
   delayMs: number,
+  steps: readonly NewStep[],
 ): Promise<TransferRow | undefined> {
-  const [row] = await tx
+  const update = tx
     .update(transfers)
     .set({
       attempts: sql`${transfers.attempts} + 1`,
@@ -124,16 +133,28 @@ export async function postpone(
     })
     .where(and(eq(transfers.transferId, transferId), eq(transfers.state, from)))
     .returning();
-  return row;
+  return updateWithSteps(tx, update, steps);
 }
 
-export async function insertSteps(
+/** Runs an update of one transfer and, only if it matched, inserts its steps in their order. */
+async function updateWithSteps(
   tx: Executor,
-  transferId: string,
+  update: SQLWrapper,
   steps: readonly NewStep[],
-): Promise<void> {
-  if (steps.length === 0) return;
-  await tx.insert(transferSteps).values(steps.map((step) => ({ ...step, transferId })));
+): Promise<TransferRow | undefined> {
+  const { rows } = await tx.execute(sql`
+    with moved as (${update.getSQL()}),
+    recorded as (
+      insert into transfer_steps (transfer_id, name, status, detail, attempt)
+      select moved.transfer_id, s.name, s.status, s.detail, s.attempt
+      from moved,
+           unnest(${sql.param(steps.map((st) => st.name))}::text[], ${sql.param(steps.map((st) => st.status))}::text[],
+                  ${sql.param(steps.map((st) => st.detail ?? ''))}::text[], ${sql.param(steps.map((st) => st.attempt))}::int[])
+             with ordinality as s(name, status, detail, attempt, n)
+      order by s.n)
+    select * from moved`);
+  const [raw] = rows as Record<string, unknown>[];
+  return raw ? decodeRow(transfers, raw) : undefined;
 }
 
 export async function listSteps(db: Executor, transferId: string): Promise<StepRow[]> {

@@ -1,0 +1,194 @@
+/**
+ * Group commit: units of work that arrive while a transaction is in flight share the next one, so
+ * a busy service pays one BEGIN, one COMMIT (one WAL flush), one outbox insert and one relay wake-up
+ * for many commands instead of one each. A unit still commits or rolls back as a whole, and alone:
+ * the others in its group never see it fail.
+ *
+ * Units run one after another in the shared transaction, in arrival order, each in its own
+ * OpenTelemetry context; their outbox appends are gathered and inserted once before COMMIT. When
+ * one fails, the group is rolled back and run again with a savepoint around each unit: the units
+ * that fail again get their error, the rest commit. A unit may therefore run more than once; only
+ * one run ever commits. An error at COMMIT (a lost connection, a serialization failure) fails the
+ * whole group, as it would fail a transaction of one.
+ *
+ * With no transaction in flight a unit starts at once, alone: a quiet service waits for nothing.
+ * `lanes` bounds the transactions in flight; one lane means the service's writes through it never
+ * wait on each other's row locks, so units that lock several rows in their own order cannot
+ * deadlock one another.
+ */
+import { context as otelContext } from '@opentelemetry/api';
+import { sql } from 'drizzle-orm';
+import { appendRows, deferAppends, type OutboxRow } from '../outbox/outbox.js';
+import { counter, histogram } from '../telemetry/metrics.js';
+import type { Database } from './database.js';
+import { inTransaction, type Tx } from './transaction.js';
+
+export interface GroupCommitOptions {
+  /** Names the group in metrics, e.g. `accounts_ledger`. */
+  name: string;
+  /** Units per transaction at most; keep it well under 64 (PostgreSQL caches 64 subtransactions). */
+  maxBatch?: number;
+  /** Transactions in flight at most (default 1). */
+  lanes?: number;
+}
+
+export interface GroupCommit<S extends Record<string, unknown>> {
+  /** Runs `work` in a transaction shared with the units queued beside it; settles after COMMIT. */
+  run<T>(work: (tx: Tx<S>) => Promise<T>): Promise<T>;
+}
+
+const metrics = {
+  size: histogram<'group'>({
+    name: 'paymesh_group_commit_units',
+    help: 'Units of work committed per transaction by a group commit.',
+    labelNames: ['group'],
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+  }),
+  retried: counter<'group'>({
+    name: 'paymesh_group_commit_retried_total',
+    help: 'Groups rolled back because a unit failed, and run again with a savepoint per unit.',
+    labelNames: ['group'],
+  }),
+};
+
+interface Unit<S extends Record<string, unknown>> {
+  work: (tx: Tx<S>) => Promise<unknown>;
+  context: ReturnType<typeof otelContext.active>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A unit's failure on the first, optimistic pass: the whole group goes again, carefully. */
+class UnitFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super('a unit of a group commit failed');
+  }
+}
+
+export function createGroupCommit<S extends Record<string, unknown>>(
+  db: Database<S>,
+  options: GroupCommitOptions,
+): GroupCommit<S> {
+  const maxBatch = options.maxBatch ?? 32;
+  const lanes = options.lanes ?? 1;
+  if (!(maxBatch >= 1 && maxBatch <= 63)) throw new Error(`maxBatch ${maxBatch} is not within 1..63`);
+  if (!(lanes >= 1)) throw new Error(`lanes ${lanes} is not at least 1`);
+  const queue: Unit<S>[] = [];
+  let inFlight = 0;
+
+  const pump = () => {
+    while (inFlight < lanes && queue.length > 0) {
+      const group = queue.splice(0, maxBatch);
+      inFlight++;
+      void commitGroup(db, options.name, group).finally(() => {
+        inFlight--;
+        pump();
+      });
+    }
+  };
+
+  return {
+    run<T>(work: (tx: Tx<S>) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({
+          work,
+          context: otelContext.active(),
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
+        pump();
+      });
+    },
+  };
+}
+
+async function commitGroup<S extends Record<string, unknown>>(
+  db: Database<S>,
+  name: string,
+  group: Unit<S>[],
+): Promise<void> {
+  let results: unknown[];
+  try {
+    results = await inTransaction(db, async (tx) => {
+      const rows: OutboxRow[] = [];
+      const values: unknown[] = [];
+      for (const unit of group) {
+        try {
+          values.push(await runUnit(tx, unit, rows));
+        } catch (err) {
+          throw new UnitFailed(err);
+        }
+      }
+      await appendRows(tx, rows);
+      return values;
+    });
+  } catch (err) {
+    if (!(err instanceof UnitFailed)) {
+      for (const unit of group) unit.reject(err);
+      return;
+    }
+    // A group of one has nothing to spare: its unit failed as it would have alone.
+    if (group.length === 1) {
+      group[0]?.reject(err.cause);
+      return;
+    }
+    metrics.retried.inc({ group: name });
+    return commitCarefully(db, name, group);
+  }
+  metrics.size.observe({ group: name }, group.length);
+  group.forEach((unit, i) => {
+    unit.resolve(results[i]);
+  });
+}
+
+/** The second pass: each unit behind a savepoint, so one that fails leaves the others' work in place. */
+async function commitCarefully<S extends Record<string, unknown>>(
+  db: Database<S>,
+  name: string,
+  group: Unit<S>[],
+): Promise<void> {
+  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+  let outcomes: Outcome[];
+  try {
+    outcomes = await inTransaction(db, async (tx) => {
+      const rows: OutboxRow[] = [];
+      const done: Outcome[] = [];
+      for (const unit of group) {
+        await tx.execute(sql`savepoint unit`);
+        const unitRows: OutboxRow[] = [];
+        try {
+          done.push({ ok: true, value: await runUnit(tx, unit, unitRows) });
+          rows.push(...unitRows);
+        } catch (error) {
+          await tx.execute(sql`rollback to savepoint unit`);
+          done.push({ ok: false, error });
+        }
+      }
+      await appendRows(tx, rows);
+      return done;
+    });
+  } catch (err) {
+    for (const unit of group) unit.reject(err);
+    return;
+  }
+  metrics.size.observe({ group: name }, outcomes.filter((o) => o.ok).length);
+  group.forEach((unit, i) => {
+    const outcome = outcomes[i] as Outcome;
+    if (outcome.ok) unit.resolve(outcome.value);
+    else unit.reject(outcome.error);
+  });
+}
+
+/** Runs a unit in its caller's context, gathering its outbox appends into `rows`. */
+async function runUnit<S extends Record<string, unknown>>(
+  tx: Tx<S>,
+  unit: Unit<S>,
+  rows: OutboxRow[],
+): Promise<unknown> {
+  const restore = deferAppends(tx, rows);
+  try {
+    return await otelContext.with(unit.context, () => unit.work(tx));
+  } finally {
+    restore();
+  }
+}
