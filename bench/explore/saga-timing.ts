@@ -1,9 +1,12 @@
 /**
  * Where a transfer's time goes: drives transfers at a fixed concurrency (argv[2], default 32) and
- * prints per-step timings from the steps table. POOL sets the services' pool size; PROFILE_DIR=<dir>
- * writes a CPU profile of each service (let the script end: a killed run writes none).
+ * prints per-step timings from the steps table, each service's CPU per transfer and while idle, and
+ * the whole machine's. POOL sets the services' pool size; DURATION_MS the load's length. A CPU
+ * profile of each service: PAYMESH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>' (the files
+ * carry the pids printed here; let the script end: a killed run writes none).
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import pg from 'pg';
@@ -11,11 +14,6 @@ import { fundedAccounts } from '../funded-accounts.js';
 import { cpuMs, pidOf } from '../process-stats.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
-// PROFILE_DIR=<dir> writes a CPU profile of each service there when it stops.
-const prof = (name: string): Record<string, string> =>
-  process.env.PROFILE_DIR
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.PROFILE_DIR}/${name}` }
-    : {};
 const system = await startSystem({
   services: ['accounts', 'risk', 'currency', 'transactions'],
   databasePoolMax: Number(process.env.POOL ?? 16),
@@ -23,17 +21,23 @@ const system = await startSystem({
     risk: {
       RISK_VELOCITY_MAX_COUNT: '1000000000',
       RISK_VELOCITY_MAX_AMOUNT: '1000000000000000',
-      ...prof('risk'),
     },
-    accounts: prof('accounts'),
-    transactions: prof('transactions'),
   },
 });
 try {
   const tx = system.client('transactions', TransactionsService);
   const ids = await fundedAccounts(system, { count: 100, amount: 10n ** 12n });
   const services = ['accounts', 'risk', 'currency', 'transactions'];
+  console.log(services.map((name) => `${name} pid ${pidOf(system, name)}`).join(', '));
+  const idleMs = 5_000;
+  const idleBefore = services.map((name) => cpuMs(pidOf(system, name)));
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  const idle = services.map(
+    (name, i) => (cpuMs(pidOf(system, name)) - (idleBefore[i] ?? 0)) / (idleMs / 1000),
+  );
   const cpuBefore = services.map((name) => cpuMs(pidOf(system, name)));
+  const machineBefore = machineCpuMs();
+  const serversBefore = serverCpuMs();
   const latencies: number[] = [];
   const durationMs = Number(process.env.DURATION_MS ?? 5000);
   const deadline = performance.now() + durationMs;
@@ -55,13 +59,35 @@ try {
     }),
   );
   const cpuAfter = services.map((name) => cpuMs(pidOf(system, name)));
+  const machineMs = machineCpuMs() - machineBefore;
+  const serversAfter = serverCpuMs();
   latencies.sort((x, y) => x - y);
   console.table(
     services.map((name, i) => ({
       service: name,
       'cpu ms per transfer': ((cpuAfter[i] ?? 0) - (cpuBefore[i] ?? 0)) / Math.max(1, latencies.length),
+      'idle cpu ms per s': idle[i],
     })),
   );
+  console.log(
+    `machine cpu ms per transfer (every process): ${(machineMs / Math.max(1, latencies.length)).toFixed(2)}`,
+  );
+  for (const [name, ms] of Object.entries(serversAfter)) {
+    const spent = ms - (serversBefore[name] ?? 0);
+    console.log(`${name} cpu ms per transfer: ${(spent / Math.max(1, latencies.length)).toFixed(2)}`);
+  }
+  for (const name of services) {
+    const metrics = await (await fetch(`${system.adminUrl(name)}/metrics`)).text();
+    const read = (metric: string) =>
+      Number(metrics.match(new RegExp(`^${metric}\\{group="${name}"\\} (\\S+)$`, 'm'))?.[1] ?? 0);
+    const commits = read('paymesh_group_commit_units_count');
+    if (commits > 0) {
+      const retried = read('paymesh_group_commit_retried_total');
+      console.log(
+        `${name}: ${(read('paymesh_group_commit_units_sum') / commits).toFixed(2)} units per group commit over ${commits}, ${retried} retried`,
+      );
+    }
+  }
   console.log(
     `concurrency ${concurrency}: ${latencies.length / (durationMs / 1000)}/s, p50 ${latencies[latencies.length >> 1]?.toFixed(1)} ms`,
   );
@@ -78,6 +104,29 @@ try {
   await client.end();
 } finally {
   await system.dispose();
+}
+
+/** CPU time of the servers the system runs on (every postgres backend, the NATS server), in ms. */
+function serverCpuMs(): Record<string, number> {
+  const totals: Record<string, number> = { postgres: 0, 'nats-server': 0 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (name in totals) totals[name] = (totals[name] ?? 0) + cpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return totals;
+}
+
+/** CPU time the whole machine has spent busy (not idle or waiting on I/O), in ms. */
+function machineCpuMs(): number {
+  const fields =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const busy = fields.reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+  return busy * 10;
 }
 
 function must<T>(value: T | undefined): T {

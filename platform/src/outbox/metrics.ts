@@ -1,14 +1,17 @@
 /**
  * The relay's metrics, labelled by service: the backlog and the age of its oldest row (read from the
  * database at scrape time), and counters of events published, of those the broker already had
- * (dedupe hits: republishes after a relay lost its claim), and of failed attempts.
+ * (dedupe hits: republishes after a relay lost its claim), and of failed attempts; the events per
+ * claim (how well the relay batches).
  */
 import type pg from 'pg';
 import type { Logger } from '../telemetry/logger.js';
-import { counter, observedGauge } from '../telemetry/metrics.js';
+import { counter, histogram, observedGauge } from '../telemetry/metrics.js';
 import { readBacklog } from './backlog.js';
 
 export interface OutboxMetrics {
+  /** A claim that found events took this many. */
+  claimed(count: number): void;
   published(count: number): void;
   /** Of the published, those the broker acked as duplicates of an earlier publish. */
   duplicates(count: number): void;
@@ -28,6 +31,12 @@ export function outboxMetrics(pool: pg.Pool, service: string, logger: Logger): O
     name: 'paymesh_outbox_duplicates_total',
     help: 'Outbox events published again that the stream dropped as duplicates (Nats-Msg-Id seen).',
     labelNames: ['service'],
+  });
+  const claimed = histogram({
+    name: 'paymesh_outbox_claim_events',
+    help: 'Events per relay claim that found any: one claim per commit means the relay batches nothing.',
+    labelNames: ['service'],
+    buckets: [1, 2, 4, 8, 16, 64, 256, 1_000],
   });
   const failed = counter({
     name: 'paymesh_outbox_publish_failures_total',
@@ -63,6 +72,7 @@ export function outboxMetrics(pool: pg.Pool, service: string, logger: Logger): O
     ),
   ];
   return {
+    claimed: (count) => claimed.observe(labels, count),
     published: (count) => published.inc(labels, count),
     duplicates: (count) => duplicates.inc(labels, count),
     failed: (count) => failed.inc(labels, count),

@@ -186,4 +186,24 @@ describe('outbox relay', () => {
     assert.deepEqual(await fixture.pendingIds(), []);
     assert.equal((await readStream(fixture.bus, fixture.stream)).length, 300);
   });
+
+  test('commits that land while an idle relay lingers after a NOTIFY go out in one claim', async () => {
+    fixture = await createRelayFixture();
+    await start({ service: 'relay-linger', concurrency: 1, lingerMs: 1_000 });
+    const commits = ['acc-1', 'acc-2', 'acc-3', 'acc-4', 'acc-5'].map((account, i) =>
+      fixture.database.db.transaction((tx) => fixture.outbox.append(tx, entryRecorded(account, i + 1))),
+    );
+    await Promise.all(commits);
+    await waitFor('every row published', async () => (await fixture.pendingIds()).length === 0, {
+      timeoutMs: 10_000,
+    });
+    const claims = await metricsRegistry.getSingleMetric('paymesh_outbox_claim_events')?.get();
+    const of = (name: string) =>
+      claims?.values.find(
+        (v) => (v as { metricName?: string }).metricName === name && v.labels.service === 'relay-linger',
+      )?.value;
+    assert.equal(of('paymesh_outbox_claim_events_count'), 1, 'one claim');
+    assert.equal(of('paymesh_outbox_claim_events_sum'), 5, 'of all five events');
+    assert.equal((await readStream(fixture.bus, fixture.stream)).length, 5);
+  });
 });
