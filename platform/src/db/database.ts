@@ -44,9 +44,41 @@ export function createDatabase<S extends Record<string, unknown> = Record<string
   });
   // An idle client that loses its connection (a restart, pg_terminate_backend) must not crash the process.
   pool.on('error', () => {});
-  // A checked-out client that loses its connection emits 'error' too; its running query fails anyway.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    // A checked-out client that loses its connection emits 'error' too; its running query fails anyway.
+    client.on('error', () => {});
+    prepareStatements(client);
+  });
   return drizzle({ client: pool, schema: options.schema ?? ({} as S) }) as Database<S>;
+}
+
+/** Distinct statements a connection keeps prepared; later new ones run unnamed. */
+const PREPARED_PER_CONNECTION = 256;
+
+/**
+ * Makes every parameterized statement a named prepared statement of the connection: PostgreSQL
+ * parses and plans it once per connection instead of once per execution (what postgres.js does by
+ * default). The statements are the code's own, so they are few; the cap bounds a connection's
+ * memory should some text vary all the same.
+ */
+function prepareStatements(client: pg.PoolClient): void {
+  const names = new Map<string, string>();
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+    if (typeof config === 'object' && config !== null && !('name' in config && config.name)) {
+      const { text, values } = config as { text?: unknown; values?: unknown[] };
+      const hasValues = (values?.length ?? 0) > 0 || (Array.isArray(rest[0]) && rest[0].length > 0);
+      if (typeof text === 'string' && hasValues) {
+        let name = names.get(text);
+        if (name === undefined && names.size < PREPARED_PER_CONNECTION) {
+          name = `paymesh_${names.size}`;
+          names.set(text, name);
+        }
+        if (name !== undefined) return query({ ...config, name }, ...rest);
+      }
+    }
+    return query(config, ...rest);
+  };
 }
 
 /** Applies the committed migrations in `folder` (drizzle-kit's output); safe to run on every start. */
