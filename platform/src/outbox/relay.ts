@@ -70,8 +70,9 @@ interface BatchResult {
   /**
    * Whether pending rows may be left that no wake-up will announce: the batch, the worker's share
    * of the partitions, or a partition's share of the batch was full, or an append was notified
-   * while it ran (its partition may have been locked by this very batch, so the worker it woke
-   * passed it over).
+   * while it ran and its wake-up went out before the batch ended (its partition may have been
+   * locked by this very batch, so the worker it woke passed it over; a wake-up still lingering
+   * comes after the batch, and finds it).
    */
   more: boolean;
 }
@@ -121,9 +122,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const stopping = new AbortController();
   let drainUntil: number | undefined;
 
-  let appendsNotified = 0;
+  // Wake-ups sent for appends (at once, or when a linger ends).
+  let appendWakes = 0;
   const relayBatch = async (): Promise<BatchResult> => {
-    const appendsBefore = appendsNotified;
+    const wakesBefore = appendWakes;
     const client = await pool.connect();
     let failure: Error | undefined;
     // A connection that dies between queries (while publishing) says so by an event, which would
@@ -156,7 +158,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         );
       }
       await finishClaim(client, outcomes);
-      const more = fullShare || filledAPartition(events, perPartition) || appendsNotified !== appendsBefore;
+      const more = fullShare || filledAPartition(events, perPartition) || appendWakes !== wakesBefore;
       return { claimed: events.length, published, more };
     } catch (err) {
       failure = err instanceof Error ? err : new Error(String(err));
@@ -220,11 +222,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   const listener = await listenForAppends({
     connection: { ...pool.options, application_name: `${service}-outbox-listener` },
     onAppend: () => {
-      appendsNotified++;
-      if (lingerMs === 0) return wakeups.wakeOne();
+      const wake = () => {
+        appendWakes++;
+        wakeups.wakeOne();
+      };
+      if (lingerMs === 0) return wake();
       lingering ??= setTimeout(() => {
         lingering = undefined;
-        wakeups.wakeOne();
+        wake();
       }, lingerMs);
     },
     logger,
