@@ -8,11 +8,16 @@ export async function readSourceAccountFacts(
   db: Executor,
   query: { sourceAccountId: string; currency: string; since: Date },
 ): Promise<SourceAccountFacts> {
-  const [activity] = await db
+  // One statement: the account's opening rides along as a scalar subquery.
+  const [facts] = await db
     .select({
       completedCount: count(),
       // Only this currency's minor units add up; an account's transfers all share its currency anyway.
       completedAmount: sql<string>`coalesce(sum(${completedTransfers.amount}) filter (where ${completedTransfers.currency} = ${query.currency}), 0)`,
+      openedAt: sql<Date | null>`(${db
+        .select({ openedAt: openedAccounts.openedAt })
+        .from(openedAccounts)
+        .where(eq(openedAccounts.accountId, query.sourceAccountId))})`.mapWith(openedAccounts.openedAt),
     })
     .from(completedTransfers)
     .where(
@@ -21,13 +26,9 @@ export async function readSourceAccountFacts(
         gt(completedTransfers.completedAt, query.since),
       ),
     );
-  const [account] = await db
-    .select({ openedAt: openedAccounts.openedAt })
-    .from(openedAccounts)
-    .where(eq(openedAccounts.accountId, query.sourceAccountId));
   return {
-    completedCount: activity?.completedCount ?? 0,
-    completedAmount: BigInt(activity?.completedAmount ?? 0),
-    openedAt: account?.openedAt,
+    completedCount: facts?.completedCount ?? 0,
+    completedAmount: BigInt(facts?.completedAmount ?? 0),
+    openedAt: facts?.openedAt ?? undefined,
   };
 }
