@@ -31,7 +31,11 @@ export interface RelayOptions {
   logger: Logger;
   /** Label of the relay's metrics and name of its connections. */
   service: string;
-  /** Workers publishing different partitions at once. Default 4. */
+  /**
+   * Workers publishing different partitions at once. Default 1: one claim takes every partition
+   * with pending rows, so a service's events go out in as few claims as possible; more workers (or
+   * more instances) drain a large backlog faster.
+   */
   concurrency?: number;
   /** Most rows one worker claims and publishes in one transaction. Default 1,000. */
   batchSize?: number;
@@ -95,7 +99,7 @@ function filledAPartition(events: readonly ClaimedEvent[], perPartition: number)
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const { pool, bus, service } = options;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 1;
   const batchSize = options.batchSize ?? 1_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const lingerMs = options.lingerMs ?? 10;
