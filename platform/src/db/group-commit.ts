@@ -80,10 +80,15 @@ export function createGroupCommit<S extends Record<string, unknown>>(
     while (inFlight < lanes && queue.length > 0) {
       const group = queue.splice(0, maxBatch);
       inFlight++;
-      void commitGroup(db, options.name, group).finally(() => {
-        inFlight--;
-        pump();
-      });
+      void commitGroup(db, options.name, group)
+        // Nothing in it should throw; if something does, no unit is left waiting (a settled one stays so).
+        .catch((err: unknown) => {
+          for (const unit of group) unit.reject(err);
+        })
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
     }
   };
 
