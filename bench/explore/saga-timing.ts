@@ -3,10 +3,15 @@
  * prints per-step timings from the steps table, each service's CPU per transfer and while idle, and
  * the whole machine's. POOL sets the services' pool size; DURATION_MS the load's length. A CPU
  * profile of each service: PAYMESH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=<dir>' (the files
- * carry the pids printed here; let the script end: a killed run writes none).
+ * carry the pids printed here; let the script end: a killed run writes none). STATEMENTS=1 counts
+ * the Postgres statements each service sends during the load (bench/explore/statement-counter.mjs)
+ * and prints them per transfer.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSystem } from '@paymesh/platform/testing/system';
 import { TransactionsService } from '@paymesh/proto/paymesh/transactions/v1/transactions_pb';
 import pg from 'pg';
@@ -14,6 +19,13 @@ import { fundedAccounts } from '../funded-accounts.js';
 import { cpuMs, pidOf } from '../process-stats.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
+let transfers = 0;
+const countsDir = process.env.STATEMENTS ? mkdtempSync(join(tmpdir(), 'paymesh-statements-')) : undefined;
+if (countsDir) {
+  const counter = fileURLToPath(new URL('./statement-counter.mjs', import.meta.url));
+  process.env.PAYMESH_SERVICE_NODE_ARGS = `${process.env.PAYMESH_SERVICE_NODE_ARGS ?? ''} --import ${counter}`;
+  process.env.PAYMESH_STATEMENT_COUNTS_DIR = countsDir;
+}
 const system = await startSystem({
   services: ['accounts', 'risk', 'currency', 'transactions'],
   databasePoolMax: Number(process.env.POOL ?? 16),
@@ -35,6 +47,7 @@ try {
   const idle = services.map(
     (name, i) => (cpuMs(pidOf(system, name)) - (idleBefore[i] ?? 0)) / (idleMs / 1000),
   );
+  if (countsDir) for (const name of services) process.kill(pidOf(system, name), 'SIGUSR2');
   const cpuBefore = services.map((name) => cpuMs(pidOf(system, name)));
   const machineBefore = machineCpuMs();
   const serversBefore = serverCpuMs();
@@ -102,8 +115,30 @@ try {
   const states = await client.query('select state, count(*) from transfers group by state');
   console.table(states.rows);
   await client.end();
+  transfers = latencies.length;
 } finally {
+  const pids = new Map(
+    ['accounts', 'risk', 'currency', 'transactions'].map((name) => [system.pid(name), name]),
+  );
   await system.dispose();
+  if (countsDir) printStatements(countsDir, pids, transfers);
+}
+
+/** Statements per transfer of each service, with the most frequent ones. */
+function printStatements(dir: string, pids: Map<number | undefined, string>, transfers: number): void {
+  let all = 0;
+  for (const [pid, name] of pids) {
+    const file = join(dir, `${pid}.json`);
+    if (!existsSync(file)) continue;
+    const counts = JSON.parse(readFileSync(file, 'utf8')) as [string, number][];
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    all += total;
+    console.log(`${name}: ${(total / transfers).toFixed(2)} statements per transfer`);
+    for (const [text, n] of counts.slice(0, 8))
+      console.log(`  ${(n / transfers).toFixed(2).padStart(5)}  ${text}`);
+  }
+  console.log(`all services: ${(all / transfers).toFixed(2)} statements per transfer`);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** CPU time of the servers the system runs on (every postgres backend, the NATS server), in ms. */
