@@ -107,26 +107,17 @@ export function createGroupCommit<S extends Record<string, unknown>>(
   };
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Commits a group: optimistically first, then, if a unit failed, with a savepoint per unit. */
 async function commitGroup<S extends Record<string, unknown>>(
   db: Database<S>,
   name: string,
   group: Unit<S>[],
 ): Promise<void> {
-  let results: unknown[];
+  let outcomes: Outcome[];
   try {
-    results = await inTransaction(db, async (tx) => {
-      const rows: OutboxRow[] = [];
-      const values: unknown[] = [];
-      for (const unit of group) {
-        try {
-          values.push(await runUnit(tx, unit, rows));
-        } catch (err) {
-          throw new UnitFailed(err);
-        }
-      }
-      await appendRows(tx, rows);
-      return values;
-    });
+    outcomes = await runGroup(db, group, false);
   } catch (err) {
     if (!(err instanceof UnitFailed)) {
       for (const unit of group) unit.reject(err);
@@ -138,49 +129,48 @@ async function commitGroup<S extends Record<string, unknown>>(
       return;
     }
     metrics.retried.inc({ group: name });
-    return commitCarefully(db, name, group);
-  }
-  metrics.size.observe({ group: name }, group.length);
-  group.forEach((unit, i) => {
-    unit.resolve(results[i]);
-  });
-}
-
-/** The second pass: each unit behind a savepoint, so one that fails leaves the others' work in place. */
-async function commitCarefully<S extends Record<string, unknown>>(
-  db: Database<S>,
-  name: string,
-  group: Unit<S>[],
-): Promise<void> {
-  type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-  let outcomes: Outcome[];
-  try {
-    outcomes = await inTransaction(db, async (tx) => {
-      const rows: OutboxRow[] = [];
-      const done: Outcome[] = [];
-      for (const unit of group) {
-        await tx.execute(sql`savepoint unit`);
-        const unitRows: OutboxRow[] = [];
-        try {
-          done.push({ ok: true, value: await runUnit(tx, unit, unitRows) });
-          rows.push(...unitRows);
-        } catch (error) {
-          await tx.execute(sql`rollback to savepoint unit`);
-          done.push({ ok: false, error });
-        }
-      }
-      await appendRows(tx, rows);
-      return done;
-    });
-  } catch (err) {
-    for (const unit of group) unit.reject(err);
-    return;
+    try {
+      outcomes = await runGroup(db, group, true);
+    } catch (second) {
+      for (const unit of group) unit.reject(second);
+      return;
+    }
   }
   metrics.size.observe({ group: name }, outcomes.filter((o) => o.ok).length);
   group.forEach((unit, i) => {
     const outcome = outcomes[i] as Outcome;
     if (outcome.ok) unit.resolve(outcome.value);
     else unit.reject(outcome.error);
+  });
+}
+
+/**
+ * One transaction over the group's units, their events inserted before COMMIT. Optimistic, the
+ * first unit to fail fails it all (UnitFailed); careful, each unit runs behind a savepoint and one
+ * that fails is rolled back to it, its events dropped, while the others go on.
+ */
+function runGroup<S extends Record<string, unknown>>(
+  db: Database<S>,
+  group: Unit<S>[],
+  careful: boolean,
+): Promise<Outcome[]> {
+  return inTransaction(db, async (tx) => {
+    const rows: OutboxRow[] = [];
+    const outcomes: Outcome[] = [];
+    for (const unit of group) {
+      if (careful) await tx.execute(sql`savepoint unit`);
+      const unitRows: OutboxRow[] = [];
+      try {
+        outcomes.push({ ok: true, value: await runUnit(tx, unit, unitRows) });
+        rows.push(...unitRows);
+      } catch (error) {
+        if (!careful) throw new UnitFailed(error);
+        await tx.execute(sql`rollback to savepoint unit`);
+        outcomes.push({ ok: false, error });
+      }
+    }
+    await appendRows(tx, rows);
+    return outcomes;
   });
 }
 
