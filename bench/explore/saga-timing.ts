@@ -19,6 +19,7 @@ import { fundedAccounts } from '../funded-accounts.js';
 import { cpuMs, pidOf } from '../process-stats.js';
 
 const concurrency = Number(process.argv[2] ?? 32);
+const services = ['accounts', 'risk', 'currency', 'transactions'];
 let transfers = 0;
 const countsDir = process.env.STATEMENTS ? mkdtempSync(join(tmpdir(), 'paymesh-statements-')) : undefined;
 if (countsDir) {
@@ -27,7 +28,7 @@ if (countsDir) {
   process.env.PAYMESH_STATEMENT_COUNTS_DIR = countsDir;
 }
 const system = await startSystem({
-  services: ['accounts', 'risk', 'currency', 'transactions'],
+  services,
   databasePoolMax: Number(process.env.POOL ?? 16),
   env: {
     risk: {
@@ -39,7 +40,6 @@ const system = await startSystem({
 try {
   const tx = system.client('transactions', TransactionsService);
   const ids = await fundedAccounts(system, { count: 100, amount: 10n ** 12n });
-  const services = ['accounts', 'risk', 'currency', 'transactions'];
   console.log(services.map((name) => `${name} pid ${pidOf(system, name)}`).join(', '));
   const idleMs = 5_000;
   const idleBefore = services.map((name) => cpuMs(pidOf(system, name)));
@@ -117,9 +117,7 @@ try {
   await client.end();
   transfers = latencies.length;
 } finally {
-  const pids = new Map(
-    ['accounts', 'risk', 'currency', 'transactions'].map((name) => [system.pid(name), name]),
-  );
+  const pids = new Map(services.map((name) => [system.pid(name), name]));
   await system.dispose();
   if (countsDir) printStatements(countsDir, pids, transfers);
 }

@@ -203,7 +203,7 @@ async function publishEntries(
       const eventId = `${batchId}-${i}`;
       const event = create(EntryRecordedSchema, { entryId: eventId, accountId, amount, currency: 'EUR' });
       const publish = (msgId: string) =>
-        publishEvent(bench.bus.js, bench.namespace, CONTEXT, EntryRecordedSchema, event, {
+        publishEvent(bench.bus.streams, bench.namespace, CONTEXT, EntryRecordedSchema, event, {
           aggregateId: accountId,
           eventId,
           msgId,

@@ -88,7 +88,7 @@ describe('event consumer', () => {
   it('acks events of a type it has no handler for without applying or retrying them', async () => {
     const name = 'unhandled';
     const consumer = await start(name);
-    await publishEvent(h.bus.js, h.namespace, CONTEXT, EchoRequestSchema, create(EchoRequestSchema), {
+    await publishEvent(h.bus.streams, h.namespace, CONTEXT, EchoRequestSchema, create(EchoRequestSchema), {
       aggregateId: 'acc-unhandled',
     });
     await h.publishEntry({ entryId: 'e-handled', accountId: 'acc-unhandled', amount: 1n });

@@ -12,9 +12,8 @@
  * whole group, as it would fail a transaction of one.
  *
  * With no transaction in flight a unit starts at once, alone: a quiet service waits for nothing.
- * `lanes` bounds the transactions in flight; one lane means the service's writes through it never
- * wait on each other's row locks, so units that lock several rows in their own order cannot
- * deadlock one another.
+ * One group is in flight at a time, so the service's writes through it never wait on each other's
+ * row locks: units that lock several rows in their own order cannot deadlock one another.
  */
 import { context as otelContext } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
@@ -24,12 +23,10 @@ import type { Database } from './database.js';
 import { inTransaction, type Tx } from './transaction.js';
 
 export interface GroupCommitOptions {
-  /** Names the group in metrics, e.g. `accounts_ledger`. */
+  /** Names the group in metrics: the service, e.g. `accounts`. */
   name: string;
-  /** Units per transaction at most; keep it well under 64 (PostgreSQL caches 64 subtransactions). */
+  /** Units per transaction at most (default 32); under 64, the subtransactions PostgreSQL caches. */
   maxBatch?: number;
-  /** Transactions in flight at most (default 1). */
-  lanes?: number;
 }
 
 export interface GroupCommit<S extends Record<string, unknown>> {
@@ -70,26 +67,23 @@ export function createGroupCommit<S extends Record<string, unknown>>(
   options: GroupCommitOptions,
 ): GroupCommit<S> {
   const maxBatch = options.maxBatch ?? 32;
-  const lanes = options.lanes ?? 1;
   if (!(maxBatch >= 1 && maxBatch <= 63)) throw new Error(`maxBatch ${maxBatch} is not within 1..63`);
-  if (!(lanes >= 1)) throw new Error(`lanes ${lanes} is not at least 1`);
   const queue: Unit<S>[] = [];
-  let inFlight = 0;
+  let inFlight = false;
 
   const pump = () => {
-    while (inFlight < lanes && queue.length > 0) {
-      const group = queue.splice(0, maxBatch);
-      inFlight++;
-      void commitGroup(db, options.name, group)
-        // Nothing in it should throw; if something does, no unit is left waiting (a settled one stays so).
-        .catch((err: unknown) => {
-          for (const unit of group) unit.reject(err);
-        })
-        .finally(() => {
-          inFlight--;
-          pump();
-        });
-    }
+    if (inFlight || queue.length === 0) return;
+    const group = queue.splice(0, maxBatch);
+    inFlight = true;
+    void commitGroup(db, options.name, group)
+      // Nothing in it should throw; if something does, no unit is left waiting (a settled one stays so).
+      .catch((err: unknown) => {
+        for (const unit of group) unit.reject(err);
+      })
+      .finally(() => {
+        inFlight = false;
+        pump();
+      });
   };
 
   return {

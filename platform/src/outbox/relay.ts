@@ -144,9 +144,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
         await client.query('commit');
         return { claimed: 0, published: 0, more: false };
       }
+      metrics.claimed(events.length);
       // A full batch, or a full share of the partitions, may have left work behind: let another
       // worker look for it while this one publishes.
-      metrics.claimed(events.length);
       const fullShare = events.length >= batchSize || partitionsIn(events) >= partitionsPerClaim;
       if (fullShare) wakeups.wakeOne();
       const outcomes = await publishClaimed(bus, events, publishTimeoutMs);

@@ -16,7 +16,7 @@ import { env } from '../config/config.js';
 import { startConsumer } from '../consumer/consumer.js';
 import type { EventHandlers } from '../consumer/handlers.js';
 import { createDatabase, type Database, migrateDatabase } from '../db/database.js';
-import { createGroupCommit, type GroupCommit, type GroupCommitOptions } from '../db/group-commit.js';
+import { createGroupCommit, type GroupCommit } from '../db/group-commit.js';
 import { type JobSpec, type PeriodicJob, periodicJob } from '../jobs/periodic-job.js';
 import type { ServiceManifest } from '../mesh/service-manifest.js';
 import { type Bus, connectBus } from '../nats/connection.js';
@@ -94,8 +94,6 @@ export interface ServiceDefinition<S extends Schema, E extends Shape, U extends 
   consumers?: readonly ConsumerSpec<S, AppDeps<S, ConfigOf<E>, U, A>>[];
   /** Background jobs on a timer (hold expiry, saga recovery); they start after the consumers. */
   jobs?: (deps: AppDeps<S, ConfigOf<E>, U, A>) => JobSpec[];
-  /** How the service's commands share transactions (default: one lane, 32 to a transaction). */
-  groupCommit?: Pick<GroupCommitOptions, 'lanes' | 'maxBatch'>;
   relay?: Pick<RelayOptions, 'concurrency' | 'batchSize' | 'lingerMs' | 'pollIntervalMs' | 'retentionMs'>;
   server?: ServiceOptions<Shape>['server'];
 }
@@ -233,7 +231,7 @@ export function defineService<
         db,
         bus,
         outbox: outbox ?? refusingOutbox(config.SERVICE_NAME),
-        commits: createGroupCommit(db, { name: config.SERVICE_NAME, ...definition.groupCommit }),
+        commits: createGroupCommit(db, { name: config.SERVICE_NAME }),
         clients,
       };
       const deps: AppDeps<S, C, U, A> = { ...base, app: definition.app?.(base) as A };

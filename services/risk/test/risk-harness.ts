@@ -78,7 +78,7 @@ export async function publishTransferCompleted(
     destinationCurrency: currency,
     completedAt: timestampFromDate(transfer.completedAt ?? new Date()),
   });
-  return publishEvent(h.bus.js, h.testEnv.namespace, 'transactions', TransferCompletedSchema, event, {
+  return publishEvent(h.bus.streams, h.testEnv.namespace, 'transactions', TransferCompletedSchema, event, {
     aggregateId: transferId,
     ...options,
   });
@@ -93,7 +93,7 @@ export async function publishAccountOpened(h: RiskHarness, accountId: string, op
     kind: AccountKind.CUSTOMER,
     openedAt: timestampFromDate(openedAt),
   });
-  return publishEvent(h.bus.js, h.testEnv.namespace, 'accounts', AccountOpenedSchema, event, {
+  return publishEvent(h.bus.streams, h.testEnv.namespace, 'accounts', AccountOpenedSchema, event, {
     aggregateId: accountId,
   });
 }

@@ -113,7 +113,7 @@ export async function createHarness(options: { natsUrl?: string; poolSize?: numb
     logger,
     startConsumer: (options) => startConsumer({ db, bus, logger, namespace, context: CONTEXT, ...options }),
     publishEntry: (entry, publishOptions) =>
-      publishEvent(bus.js, namespace, CONTEXT, EntryRecordedSchema, create(EntryRecordedSchema, entry), {
+      publishEvent(bus.streams, namespace, CONTEXT, EntryRecordedSchema, create(EntryRecordedSchema, entry), {
         aggregateId: entry.accountId,
         ...publishOptions,
       }),

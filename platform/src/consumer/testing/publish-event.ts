@@ -1,13 +1,16 @@
 /**
- * Tests and benchmarks: publishes an event the way the outbox relay does (binary protobuf payload,
- * envelope headers, `Nats-Msg-Id`), so consumers can be tested without a producing service.
+ * Tests and benchmarks: publishes an event the way the outbox relay does (the bus's stream
+ * publisher; binary protobuf payload, envelope headers, `Nats-Msg-Id`), so consumers can be tested
+ * without a producing service.
  */
 import { randomUUID } from 'node:crypto';
 import { type DescMessage, type MessageShape, toBinary } from '@bufbuild/protobuf';
-import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
 import { EVENT_CONTENT_TYPE, EventHeader, eventTypeOf } from '../../events/envelope.js';
 import { eventNames } from '../../events/naming.js';
+import type { StreamPublisher } from '../../nats/stream-publisher.js';
+
+const PUBLISH_TIMEOUT_MS = 5_000;
 
 export interface PublishEventOptions {
   aggregateId: string;
@@ -29,7 +32,7 @@ export interface PublishedEvent {
 }
 
 export async function publishEvent<D extends DescMessage>(
-  js: JetStreamClient,
+  streams: StreamPublisher,
   namespace: string,
   context: string,
   schema: D,
@@ -48,9 +51,10 @@ export async function publishEvent<D extends DescMessage>(
     [EventHeader.contentType]: EVENT_CONTENT_TYPE,
   };
   for (const [key, value] of Object.entries(envelope)) if (!options.omit?.includes(key)) h.set(key, value);
-  const ack = await js.publish(subject, options.payload ?? toBinary(schema, event), {
+  const ack = await streams.publish(subject, options.payload ?? toBinary(schema, event), {
     headers: h,
-    msgID: options.msgId ?? eventId,
+    msgId: options.msgId ?? eventId,
+    timeoutMs: PUBLISH_TIMEOUT_MS,
   });
   return { eventId, subject, seq: ack.seq, duplicate: ack.duplicate };
 }

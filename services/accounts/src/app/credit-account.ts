@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DomainError } from '@paymesh/platform/errors/domain-error';
-import type { OutboxEvent } from '@paymesh/platform/outbox/outbox';
 import { findAccount, lockAccounts } from '../db/accounts-repo.js';
 import { findCredit, postCredit } from '../db/journal-repo.js';
 import type { LedgerExecutor } from '../db/ledger-executor.js';
@@ -32,12 +31,10 @@ export async function creditAccount(ledger: Ledger, input: CreditTerms): Promise
   );
   if (refusedAtSight) return repeatedCredit(ledger.db, input, refusedAtSight);
   const [fundingAccountId] = await ledger.systemAccounts.ids([{ kind: 'funding', currency: input.currency }]);
+  if (!fundingAccountId) throw new Error(`no funding account for ${input.currency}`);
   return ledger.commits.run(async (tx) => {
-    const events: OutboxEvent[] = [];
-    if (!fundingAccountId) throw new Error(`no funding account for ${input.currency}`);
     const accounts = await lockAccounts(tx, [fundingAccountId, input.accountId]);
     const refusal = refusalToMove(accounts.get(input.accountId), input.accountId, input.currency);
-    let credit: Credit | undefined;
     if (!refusal) {
       const lines = creditPostings({ fundingAccountId, ...input });
       const updated = await postCredit(tx, {
@@ -49,13 +46,11 @@ export async function creditAccount(ledger: Ledger, input: CreditTerms): Promise
       });
       const account = updated?.find((row) => row.accountId === input.accountId);
       if (account) {
-        events.push(accountCredited({ ...input, lines }));
-        credit = { account, lines };
+        await ledger.outbox.append(tx, accountCredited({ ...input, lines }));
+        return { account, lines };
       }
     }
-    credit ??= await repeatedCredit(tx, input, refusal);
-    await ledger.outbox.append(tx, ...events);
-    return credit;
+    return repeatedCredit(tx, input, refusal);
   });
 }
 
